@@ -1,0 +1,47 @@
+# Set-up and everyday commands. `make test` and `make demo` work on a fresh machine: they create .venv
+# from the repo's own files (requirements/ and pyproject.toml) the first time.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MODERN := .venv-modern
+MODERN_STAMP := $(MODERN)/.installed
+
+.PHONY: test demo bench test-modern install clean
+
+$(STAMP): requirements/full.txt requirements/full-lock.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade "pip>=23"
+	# Chainer 7.8.1 is an sdist that needs numpy<1.24 and a setuptools with pkg_resources, installed first.
+	$(BIN)/pip install -q "setuptools==80.9.0" "numpy==1.23.5" wheel
+	$(BIN)/pip install -q --no-build-isolation chainer==7.8.1
+	$(BIN)/pip install -q -r requirements/full.txt -c requirements/full-lock.txt
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
+	touch $@
+
+install: $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+demo: $(STAMP)
+	$(BIN)/consistent-resize compare
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py
+
+# The second CI leg: users without Chainer, on numpy 2 and current TensorFlow/Keras (and JAX).
+$(MODERN_STAMP): requirements/modern.txt pyproject.toml
+	$(PYTHON) -m venv $(MODERN)
+	$(MODERN)/bin/pip install -q --upgrade "pip>=23"
+	$(MODERN)/bin/pip install -q -r requirements/modern.txt
+	$(MODERN)/bin/pip install -q --no-deps -e .
+	$(MODERN)/bin/pip check
+	touch $@
+
+test-modern: $(MODERN_STAMP)
+	$(MODERN)/bin/python -m pytest
+
+clean:
+	rm -rf $(VENV) $(MODERN) .pytest_cache .hypothesis build *.egg-info

@@ -1,0 +1,184 @@
+"""Argument handling shared by the NumPy reference and every framework layer: which spec, which axes,
+and the output size of each resized axis.
+
+Output size (ONNX):
+- ``size`` given: ``out = size``; the coordinate formula uses ``out / in`` (``scale=None`` here).
+  With ``keep_aspect_ratio_policy`` ``not_larger`` (``not_smaller``) the common scale
+  ``s = min`` (``max``) of ``size / in`` over the resized axes gives ``out = floor(s * in + 1/2)``, and
+  ``s`` enters the formula.
+- ``scale_factor`` given: ``out = floor(in * scale)``, and ``scale`` enters the coordinate formula.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any, NamedTuple, Sequence
+
+from ._names import check_choice
+from .spec import ResizeSpec
+
+
+class AxisPlan(NamedTuple):
+    """What one resized axis needs: lengths, the scale that enters the formula, and its roi."""
+
+    in_size: int
+    out_size: int
+    scale: float | None
+    roi: tuple[float, float] | None
+
+
+def resolve_spec(spec: ResizeSpec | None = None, preset: str | None = None) -> ResizeSpec:
+    """The spec named by ``spec`` or ``preset`` (not both); ``ResizeSpec()`` (ONNX's defaults) if neither."""
+    if spec is not None and preset is not None:
+        raise ValueError("give spec or preset, not both")
+    if preset is not None:
+        from .presets import PRESETS
+
+        return PRESETS[check_choice("preset", preset, PRESETS)].spec
+    if spec is None:
+        return ResizeSpec()
+    if not isinstance(spec, ResizeSpec):
+        raise TypeError(f"spec must be a ResizeSpec, got {type(spec).__name__}")
+    return spec
+
+
+def _as_tuple(name: str, value: Any, count: int | None) -> tuple:
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be a number or a sequence of numbers, got {value!r}")
+    if isinstance(value, (numbers.Number,)) or getattr(value, "ndim", None) == 0:
+        if count is None:
+            raise ValueError(
+                f"a single {name} needs the axes to resize; give a sequence with one entry per axis"
+            )
+        return (value,) * count
+    try:
+        values = tuple(value)
+    except TypeError:
+        raise TypeError(f"{name} must be a number or a sequence of numbers, got {value!r}") from None
+    if count is not None and len(values) != count:
+        raise ValueError(f"{name} has {len(values)} entries but {count} axes are resized")
+    if not values:
+        raise ValueError(f"{name} must not be empty")
+    return values
+
+
+def check_sizes(size: Any, count: int | None) -> tuple[int, ...]:
+    """``size`` as a tuple of ints >= 1 (one per axis)."""
+    values = _as_tuple("size", size, count)
+    out = []
+    for v in values:
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+            if isinstance(v, numbers.Real) and float(v).is_integer() and not isinstance(v, bool):
+                v = int(v)
+            else:
+                raise TypeError(f"size entries must be integers, got {v!r}")
+        if v < 1:
+            raise ValueError(f"size entries must be >= 1, got {int(v)}")
+        out.append(int(v))
+    return tuple(out)
+
+
+def check_scales(scale_factor: Any, count: int | None) -> tuple[float, ...]:
+    """``scale_factor`` as a tuple of finite floats > 0 (one per axis)."""
+    values = _as_tuple("scale_factor", scale_factor, count)
+    out = []
+    for v in values:
+        if isinstance(v, bool) or not isinstance(v, numbers.Real):
+            raise TypeError(f"scale_factor entries must be real numbers, got {v!r}")
+        v = float(v)
+        if not math.isfinite(v) or v <= 0:
+            raise ValueError(f"scale_factor entries must be finite and > 0, got {v!r}")
+        out.append(v)
+    return tuple(out)
+
+
+def check_roi(roi: Any, spec: ResizeSpec, count: int) -> list[tuple[float, float] | None]:
+    """Per-axis ``(start, end)`` from an ONNX-style roi ``[starts..., ends...]`` of the resized axes."""
+    if spec.coordinate_transformation_mode != "tf_crop_and_resize":
+        if roi is not None:
+            raise ValueError(
+                "roi is only used with coordinate_transformation_mode='tf_crop_and_resize', "
+                f"not {spec.coordinate_transformation_mode!r}"
+            )
+        return [None] * count
+    if roi is None:
+        return [(0.0, 1.0)] * count
+    values = [float(v) for v in roi]
+    if len(values) != 2 * count or not all(math.isfinite(v) for v in values):
+        raise ValueError(f"roi must hold {2 * count} finite numbers (starts then ends), got {roi!r}")
+    return [(values[i], values[count + i]) for i in range(count)]
+
+
+def plan_axes(
+    in_sizes: Sequence[int],
+    size: Any = None,
+    scale_factor: Any = None,
+    spec: ResizeSpec | None = None,
+    roi: Any = None,
+) -> list[AxisPlan]:
+    """Validate the size arguments and compute each resized axis' plan.
+
+    Args:
+        in_sizes: lengths of the resized axes.
+        size, scale_factor: exactly one of them; a number applies to every axis.
+        spec: the resolved spec.
+        roi: for ``tf_crop_and_resize``: ``[starts..., ends...]`` (default: the whole input).
+    """
+    spec = spec if spec is not None else ResizeSpec()
+    count = len(in_sizes)
+    if (size is None) == (scale_factor is None):
+        raise ValueError("give exactly one of size and scale_factor")
+    rois = check_roi(roi, spec, count)
+    if size is not None:
+        sizes = check_sizes(size, count)
+        scales: list[float | None] = [None] * count
+        if spec.keep_aspect_ratio_policy != "stretch":
+            ratios = [o / i for o, i in zip(sizes, in_sizes)]
+            common = min(ratios) if spec.keep_aspect_ratio_policy == "not_larger" else max(ratios)
+            sizes = tuple(max(int(common * i + 0.5), 1) for i in in_sizes)
+            scales = [common] * count
+    else:
+        scales = list(check_scales(scale_factor, count))
+        sizes = tuple(int(math.floor(i * s)) for i, s in zip(in_sizes, scales))
+        for axis, (i, s, o) in enumerate(zip(in_sizes, scales, sizes)):
+            if o < 1:
+                raise ValueError(
+                    f"scale_factor {s!r} gives output size {o} for input size {i} (resized axis {axis}); "
+                    "the output size must be >= 1"
+                )
+    return [AxisPlan(int(i), o, s, r) for i, o, s, r in zip(in_sizes, sizes, scales, rois)]
+
+
+def check_axes(ndim: int, axes: Any, count: int | None) -> tuple[int, ...]:
+    """Normalised, distinct axes; default: the trailing ``count`` axes."""
+    if axes is None:
+        if count is None:
+            raise ValueError("give axes, or size/scale_factor as a sequence with one entry per axis")
+        if count > ndim:
+            raise ValueError(f"{count} axes are resized but the input has only {ndim} dimensions")
+        return tuple(range(ndim - count, ndim))
+    axes = (axes,) if isinstance(axes, numbers.Integral) else tuple(axes)
+    normal = []
+    for a in axes:
+        if isinstance(a, bool) or not isinstance(a, numbers.Integral):
+            raise TypeError(f"axes entries must be integers, got {a!r}")
+        if not -ndim <= a < ndim:
+            raise ValueError(f"axis {a} is out of range for an input with {ndim} dimensions")
+        normal.append(int(a) % ndim)
+    if len(set(normal)) != len(normal):
+        raise ValueError(f"axes must be distinct, got {axes!r}")
+    if count is not None and len(normal) != count:
+        raise ValueError(f"{len(normal)} axes given but size/scale_factor has {count} entries")
+    return tuple(normal)
+
+
+def entry_count(size: Any, scale_factor: Any) -> int | None:
+    """How many axes a sequence ``size``/``scale_factor`` names (None for a single number)."""
+    value = size if size is not None else scale_factor
+    if value is None or isinstance(value, numbers.Number) or getattr(value, "ndim", None) == 0:
+        return None
+    try:
+        return len(value)
+    except TypeError:
+        return None

@@ -1,0 +1,148 @@
+"""Presets: the spec that reproduces each real library's resize, with the exact call it reproduces.
+
+Every preset is proven against the real library by ``tests/test_presets_*.py``; where a library cannot
+be matched exactly, that test pins the measured bound and SPEC.md ("Library quirks") says why.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Mapping
+
+from .spec import ResizeSpec
+
+
+@dataclasses.dataclass(frozen=True)
+class Preset:
+    """A named spec and the library call it reproduces."""
+
+    name: str
+    spec: ResizeSpec
+    call: str
+    library: str
+
+
+def _p(name: str, library: str, call: str, **fields) -> Preset:
+    return Preset(name, ResizeSpec(**fields), call, library)
+
+
+_LINEAR = dict(mode="linear")
+_PRESET_LIST = [
+    # --- Chainer -----------------------------------------------------------------------------------
+    _p("chainer", "chainer", "chainer.functions.resize_images(x, output_shape)  # mode='bilinear', align_corners=True",
+       **_LINEAR, coordinate_transformation_mode="align_corners", coordinate_arithmetic="float64_multiply"),
+    _p("chainer_half_pixel", "chainer", "chainer.functions.resize_images(x, output_shape, align_corners=False)",
+       **_LINEAR, coordinate_transformation_mode="half_pixel", coordinate_arithmetic="float64_multiply"),
+    _p("chainer_nearest", "chainer", "chainer.functions.resize_images(x, output_shape, mode='nearest')",
+       mode="nearest", coordinate_transformation_mode="asymmetric", nearest_mode="floor",
+       coordinate_arithmetic="float64_multiply"),
+    # --- PyTorch -----------------------------------------------------------------------------------
+    _p("pytorch_nearest", "torch", "torch.nn.functional.interpolate(x, size, mode='nearest')",
+       mode="nearest", coordinate_transformation_mode="asymmetric", nearest_mode="floor",
+       coordinate_arithmetic="float32_multiply"),
+    _p("pytorch_nearest_exact", "torch", "torch.nn.functional.interpolate(x, size, mode='nearest-exact')",
+       mode="nearest", coordinate_transformation_mode="tf_half_pixel_for_nn", nearest_mode="floor",
+       coordinate_arithmetic="float32_multiply"),
+    _p("pytorch_bilinear", "torch", "torch.nn.functional.interpolate(x, size, mode='bilinear', align_corners=False)",
+       **_LINEAR, coordinate_transformation_mode="half_pixel", coordinate_arithmetic="float32_multiply"),
+    _p("pytorch_bilinear_align_corners", "torch",
+       "torch.nn.functional.interpolate(x, size, mode='bilinear', align_corners=True)",
+       **_LINEAR, coordinate_transformation_mode="align_corners", coordinate_arithmetic="float32_multiply"),
+    _p("pytorch_bilinear_antialias", "torch",
+       "torch.nn.functional.interpolate(x, size, mode='bilinear', align_corners=False, antialias=True)",
+       **_LINEAR, coordinate_transformation_mode="half_pixel", antialias=1, exclude_outside=1,
+       coordinate_arithmetic="float32_multiply"),
+    _p("pytorch_bicubic", "torch", "torch.nn.functional.interpolate(x, size, mode='bicubic', align_corners=False)",
+       mode="cubic", coordinate_transformation_mode="half_pixel", cubic_coeff_a=-0.75,
+       coordinate_arithmetic="float32_multiply"),
+    _p("pytorch_bicubic_align_corners", "torch",
+       "torch.nn.functional.interpolate(x, size, mode='bicubic', align_corners=True)",
+       mode="cubic", coordinate_transformation_mode="align_corners", cubic_coeff_a=-0.75,
+       coordinate_arithmetic="float32_multiply"),
+    _p("pytorch_bicubic_antialias", "torch",
+       "torch.nn.functional.interpolate(x, size, mode='bicubic', align_corners=False, antialias=True)",
+       mode="cubic", coordinate_transformation_mode="half_pixel", cubic_coeff_a=-0.5, antialias=1,
+       exclude_outside=1, coordinate_arithmetic="float32_multiply"),
+    # --- TensorFlow 2 / Keras ------------------------------------------------------------------------
+    _p("tf_bilinear", "tensorflow", "tf.image.resize(x, size)  # method='bilinear', antialias=False",
+       **_LINEAR, coordinate_transformation_mode="half_pixel", coordinate_arithmetic="float32_multiply"),
+    _p("tf_bilinear_antialias", "tensorflow", "tf.image.resize(x, size, method='bilinear', antialias=True)",
+       **_LINEAR, coordinate_transformation_mode="half_pixel", antialias=1, exclude_outside=1,
+       coordinate_arithmetic="float32_multiply"),
+    _p("tf_nearest", "tensorflow", "tf.image.resize(x, size, method='nearest')",
+       mode="nearest", coordinate_transformation_mode="tf_half_pixel_for_nn", nearest_mode="floor",
+       coordinate_arithmetic="float32_multiply"),
+    _p("tf_bicubic", "tensorflow", "tf.image.resize(x, size, method='bicubic')  # antialias=False",
+       mode="cubic", coordinate_transformation_mode="half_pixel", cubic_coeff_a=-0.5, exclude_outside=1,
+       coordinate_arithmetic="float32_multiply"),
+    _p("tf_bicubic_antialias", "tensorflow", "tf.image.resize(x, size, method='bicubic', antialias=True)",
+       mode="cubic", coordinate_transformation_mode="half_pixel", cubic_coeff_a=-0.5, antialias=1,
+       exclude_outside=1, coordinate_arithmetic="float32_multiply"),
+    _p("keras_bilinear", "keras", "keras.layers.Resizing(h, w)  # interpolation='bilinear'",
+       **_LINEAR, coordinate_transformation_mode="half_pixel", coordinate_arithmetic="float32_multiply"),
+    _p("keras_nearest", "keras", "keras.layers.Resizing(h, w, interpolation='nearest')",
+       mode="nearest", coordinate_transformation_mode="tf_half_pixel_for_nn", nearest_mode="floor",
+       coordinate_arithmetic="float32_multiply"),
+    # --- TensorFlow 1 (tf.compat.v1) and TFLite --------------------------------------------------------
+    _p("tf1_bilinear", "tensorflow", "tf.compat.v1.image.resize_bilinear(x, size)  # align_corners=False, half_pixel_centers=False",
+       **_LINEAR, coordinate_transformation_mode="asymmetric", coordinate_arithmetic="float32_multiply"),
+    _p("tf1_bilinear_align_corners", "tensorflow", "tf.compat.v1.image.resize_bilinear(x, size, align_corners=True)",
+       **_LINEAR, coordinate_transformation_mode="align_corners", coordinate_arithmetic="float32_multiply"),
+    _p("tf1_bilinear_half_pixel", "tensorflow",
+       "tf.compat.v1.image.resize_bilinear(x, size, half_pixel_centers=True)",
+       **_LINEAR, coordinate_transformation_mode="half_pixel", coordinate_arithmetic="float32_multiply"),
+    _p("tf1_nearest", "tensorflow", "tf.compat.v1.image.resize_nearest_neighbor(x, size)  # align_corners=False, half_pixel_centers=False",
+       mode="nearest", coordinate_transformation_mode="asymmetric", nearest_mode="floor",
+       coordinate_arithmetic="float32_multiply"),
+    _p("tf1_nearest_align_corners", "tensorflow",
+       "tf.compat.v1.image.resize_nearest_neighbor(x, size, align_corners=True)",
+       mode="nearest", coordinate_transformation_mode="align_corners", nearest_mode="round_prefer_ceil",
+       coordinate_arithmetic="float32_multiply"),
+    _p("tf1_nearest_half_pixel", "tensorflow",
+       "tf.compat.v1.image.resize_nearest_neighbor(x, size, half_pixel_centers=True)",
+       mode="nearest", coordinate_transformation_mode="tf_half_pixel_for_nn", nearest_mode="floor",
+       coordinate_arithmetic="float32_multiply"),
+    # --- OpenCV ----------------------------------------------------------------------------------------
+    _p("opencv_nearest", "opencv", "cv2.resize(x, (w, h), interpolation=cv2.INTER_NEAREST)",
+       mode="nearest", coordinate_transformation_mode="asymmetric", nearest_mode="floor",
+       coordinate_arithmetic="float64_reciprocal"),
+    _p("opencv_linear", "opencv", "cv2.resize(x, (w, h), interpolation=cv2.INTER_LINEAR)",
+       **_LINEAR, coordinate_transformation_mode="half_pixel", coordinate_arithmetic="float64_reciprocal"),
+    _p("opencv_cubic", "opencv", "cv2.resize(x, (w, h), interpolation=cv2.INTER_CUBIC)",
+       mode="cubic", coordinate_transformation_mode="half_pixel", cubic_coeff_a=-0.75,
+       coordinate_arithmetic="float64_reciprocal"),
+    # --- Pillow ----------------------------------------------------------------------------------------
+    _p("pillow_bilinear", "pillow", "PIL.Image.Image.resize((w, h), PIL.Image.BILINEAR)  # mode 'F'",
+       **_LINEAR, coordinate_transformation_mode="half_pixel", antialias=1, exclude_outside=1),
+    _p("pillow_bicubic", "pillow", "PIL.Image.Image.resize((w, h), PIL.Image.BICUBIC)  # mode 'F'",
+       mode="cubic", coordinate_transformation_mode="half_pixel", cubic_coeff_a=-0.5, antialias=1,
+       exclude_outside=1),
+    # --- onnxruntime -------------------------------------------------------------------------------------
+    _p("onnx_upsample_nearest", "onnxruntime", "onnx Upsample(mode='nearest') run by onnxruntime",
+       mode="nearest", coordinate_transformation_mode="asymmetric", nearest_mode="floor",
+       coordinate_arithmetic="float32_divide"),
+    _p("onnx_upsample_linear", "onnxruntime", "onnx Upsample(mode='linear') run by onnxruntime",
+       **_LINEAR, coordinate_transformation_mode="asymmetric", coordinate_arithmetic="float32_divide"),
+    _p("onnx_resize_default", "onnxruntime", "onnx Resize() with default attributes run by onnxruntime",
+       mode="nearest", coordinate_transformation_mode="half_pixel", nearest_mode="round_prefer_floor",
+       coordinate_arithmetic="float32_divide"),
+]
+
+#: Preset name -> ``Preset`` (``.spec``, ``.call``, ``.library``).
+PRESETS: Mapping[str, Preset] = {p.name: p for p in _PRESET_LIST}
+
+
+def preset_spec(name: str) -> ResizeSpec:
+    """The spec of a preset, with a clear error (and the closest names) for an unknown one."""
+    from .arguments import resolve_spec
+
+    return resolve_spec(preset=name)
+
+
+def presets_equal_to(spec: ResizeSpec, *, ignore_arithmetic: bool = False) -> list[str]:
+    """Names of the presets whose spec equals ``spec`` (optionally ignoring ``coordinate_arithmetic``)."""
+
+    def key(s: ResizeSpec) -> ResizeSpec:
+        return s.replace(coordinate_arithmetic="float64_divide") if ignore_arithmetic else s
+
+    return [p.name for p in PRESETS.values() if key(p.spec) == key(spec)]

@@ -1,0 +1,160 @@
+"""``ResizeSpec``: one resize, named with the attributes of the ONNX ``Resize`` operator (opset 19).
+
+Every field except ``coordinate_arithmetic`` is an ONNX attribute with ONNX's name, allowed values and
+default, so ``ResizeSpec.from_onnx(node_attributes)`` and ``spec.to_onnx()`` map a spec to one ONNX node
+and back. ``coordinate_arithmetic`` is beyond ONNX: it says in which float arithmetic the source
+coordinate is computed, which decides nearest-neighbour ties (see SPEC.md, "Coordinate arithmetic").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any, Mapping
+
+from ._names import check_choice
+
+MODES = ("nearest", "linear", "cubic")
+COORDINATE_TRANSFORMATION_MODES = (
+    "half_pixel",
+    "half_pixel_symmetric",
+    "pytorch_half_pixel",
+    "align_corners",
+    "asymmetric",
+    "tf_half_pixel_for_nn",
+    "tf_crop_and_resize",
+)
+NEAREST_MODES = ("round_prefer_floor", "round_prefer_ceil", "floor", "ceil")
+KEEP_ASPECT_RATIO_POLICIES = ("stretch", "not_larger", "not_smaller")
+COORDINATE_ARITHMETICS = (
+    "float64_divide",
+    "float32_divide",
+    "float32_multiply",
+    "float64_multiply",
+    "float64_reciprocal",
+)
+
+#: The ONNX attributes a spec carries, in the order ``to_onnx`` lists them.
+ONNX_ATTRIBUTES = (
+    "mode",
+    "coordinate_transformation_mode",
+    "nearest_mode",
+    "cubic_coeff_a",
+    "exclude_outside",
+    "antialias",
+    "extrapolation_value",
+    "keep_aspect_ratio_policy",
+)
+
+
+def _flag(name: str, value: Any) -> int:
+    if isinstance(value, bool) or value in (0, 1):
+        return int(value)
+    raise ValueError(f"{name} must be 0 or 1 (or a bool), got {value!r}")
+
+
+def _finite(name: str, value: Any) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a real number, got {value!r}") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return number
+
+
+@dataclasses.dataclass(frozen=True)
+class ResizeSpec:
+    """The semantics of one resize. Defaults are ONNX ``Resize``'s defaults.
+
+    Args:
+        mode: ``"nearest"``, ``"linear"`` or ``"cubic"`` (ONNX ``mode``).
+        coordinate_transformation_mode: how an output index maps to a source coordinate
+            (SPEC.md gives each formula).
+        nearest_mode: how ``mode="nearest"`` rounds the source coordinate.
+        cubic_coeff_a: the ``a`` of the Keys cubic kernel (-0.75 PyTorch/OpenCV, -0.5 TF/Pillow).
+        exclude_outside: 1 drops taps outside the input and renormalises the remaining weights.
+        antialias: 1 stretches the linear/cubic kernel by ``1/scale`` when downscaling.
+        extrapolation_value: value of outputs whose source lies outside the input
+            (``tf_crop_and_resize`` only).
+        keep_aspect_ratio_policy: how ``sizes`` are reconciled with the aspect ratio.
+        coordinate_arithmetic: beyond ONNX; the float arithmetic of the source coordinate.
+
+    Example:
+        >>> ResizeSpec(mode="linear", coordinate_transformation_mode="align_corners").mode
+        'linear'
+    """
+
+    mode: str = "nearest"
+    coordinate_transformation_mode: str = "half_pixel"
+    nearest_mode: str = "round_prefer_floor"
+    cubic_coeff_a: float = -0.75
+    exclude_outside: int = 0
+    antialias: int = 0
+    extrapolation_value: float = 0.0
+    keep_aspect_ratio_policy: str = "stretch"
+    coordinate_arithmetic: str = "float64_divide"
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        check_choice("mode", self.mode, MODES)
+        check_choice(
+            "coordinate_transformation_mode",
+            self.coordinate_transformation_mode,
+            COORDINATE_TRANSFORMATION_MODES,
+        )
+        check_choice("nearest_mode", self.nearest_mode, NEAREST_MODES)
+        check_choice("keep_aspect_ratio_policy", self.keep_aspect_ratio_policy, KEEP_ASPECT_RATIO_POLICIES)
+        check_choice("coordinate_arithmetic", self.coordinate_arithmetic, COORDINATE_ARITHMETICS)
+        set_(self, "cubic_coeff_a", _finite("cubic_coeff_a", self.cubic_coeff_a))
+        set_(self, "extrapolation_value", _finite("extrapolation_value", self.extrapolation_value))
+        set_(self, "exclude_outside", _flag("exclude_outside", self.exclude_outside))
+        set_(self, "antialias", _flag("antialias", self.antialias))
+        if self.antialias and self.mode == "nearest":
+            raise ValueError(
+                "antialias=1 needs mode 'linear' or 'cubic' (ONNX defines no antialiased nearest); "
+                "got mode='nearest'"
+            )
+
+    # -- ONNX -------------------------------------------------------------------------------------
+    @classmethod
+    def from_onnx(cls, attributes: Mapping[str, Any], **beyond_onnx: Any) -> "ResizeSpec":
+        """Build a spec from ONNX ``Resize`` attributes; missing ones take ONNX's defaults.
+
+        Bytes values (as ``onnx.helper.get_attribute_value`` returns strings) are decoded.
+        ``beyond_onnx`` sets fields that ONNX does not have (``coordinate_arithmetic``).
+        """
+        unknown = sorted(set(attributes) - set(ONNX_ATTRIBUTES))
+        if unknown:
+            hint = ""
+            if "axes" in unknown:
+                hint = " ('axes' is an argument of resize(), not part of the spec)"
+            raise ValueError(
+                f"unknown ONNX Resize attribute(s) {unknown}; expected some of {list(ONNX_ATTRIBUTES)}{hint}"
+            )
+        not_onnx = sorted(set(beyond_onnx) - {"coordinate_arithmetic"})
+        if not_onnx:
+            raise ValueError(f"unknown keyword(s) {not_onnx}; expected 'coordinate_arithmetic'")
+        values = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in attributes.items()}
+        return cls(**values, **beyond_onnx)
+
+    def to_onnx(self) -> dict[str, Any]:
+        """All ONNX ``Resize`` attributes of this spec, defaults included.
+
+        ``coordinate_arithmetic`` has no ONNX attribute; an exporter checks with
+        ``consistent_resize.onnx_tables_equal`` that the runtime's arithmetic gives the same tables.
+        """
+        return {name: getattr(self, name) for name in ONNX_ATTRIBUTES}
+
+    def replace(self, **changes: Any) -> "ResizeSpec":
+        """A copy with some fields changed (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    def describe(self) -> str:
+        """A one-line summary listing the fields that differ from ONNX's defaults."""
+        default = ResizeSpec()
+        parts = [f"mode={self.mode!r}"]
+        for field in dataclasses.fields(self):
+            if field.name != "mode" and getattr(self, field.name) != getattr(default, field.name):
+                parts.append(f"{field.name}={getattr(self, field.name)!r}")
+        return f"ResizeSpec({', '.join(parts)})"

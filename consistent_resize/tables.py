@@ -1,0 +1,160 @@
+"""Per-axis interpolation tables: for every output index, the source indices it reads and their weights.
+
+A resize is separable: along each resized axis, output ``o`` is ``sum_k weight[o, k] * x[index[o, k]]``,
+plus ``extrapolation_value`` where ``outside[o]`` (``tf_crop_and_resize`` only). Tables are computed once
+per ``(in_size, out_size, spec, scale, roi)`` in float64 and cached; every framework layer applies them.
+
+How a table is built from the source coordinate ``c = x_original`` (module ``coordinates``):
+
+- nearest: one tap, ``round(c)`` by ``nearest_mode`` (``round_prefer_floor = ceil(c - 1/2)``,
+  ``round_prefer_ceil = floor(c + 1/2)``, ``floor``, ``ceil``), clamped to ``[0, in - 1]``.
+- linear / cubic: with ``sa = min(s, 1)`` if antialias else 1 and the kernel's support ``S``,
+  taps ``j = b + i`` for ``i = i0 .. 1 - i0``, ``i0 = floor(-S / sa) + 1``, ``b = ceil(c) - 1``, weight
+  ``k((j - c) * sa)``. Antialias normalises the weights to sum 1. ``exclude_outside`` gives taps
+  outside ``[0, in - 1]`` weight 0 and renormalises; otherwise their index is clamped to the nearest
+  border (edge replication).
+
+Canonical form: taps of one row that read the same index are merged (weights summed), taps of weight 0
+are dropped (so a NaN or Inf reaches only the outputs that read it with a non-zero weight), rows are
+padded to a common width ``K`` with weight-0 taps that repeat an index the row already reads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+
+import numpy as np
+
+from .coordinates import source_coordinates
+from .kernels import kernel_for
+from .spec import ResizeSpec
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class AxisTable:
+    """The tables of one axis. Arrays are read-only.
+
+    Attributes:
+        index: int64 ``(out_size, K)``, every entry in ``[0, in_size)``.
+        weight: float64 ``(out_size, K)``.
+        outside: bool ``(out_size,)``; true where the output takes ``extrapolation_value``.
+    """
+
+    in_size: int
+    out_size: int
+    index: np.ndarray
+    weight: np.ndarray
+    outside: np.ndarray
+
+    @property
+    def taps(self) -> int:
+        return self.index.shape[1]
+
+    def matrix(self) -> np.ndarray:
+        """The dense ``(out_size, in_size)`` float64 matrix of this axis' linear map."""
+        m = np.zeros((self.out_size, self.in_size))
+        rows = np.repeat(np.arange(self.out_size), self.taps)
+        np.add.at(m, (rows, self.index.ravel()), self.weight.ravel())
+        return m
+
+
+def _nearest_taps(spec: ResizeSpec, coords: np.ndarray, in_size: int):
+    rounding = {
+        "round_prefer_floor": lambda c: np.ceil(c - 0.5),
+        "round_prefer_ceil": lambda c: np.floor(c + 0.5),
+        "floor": np.floor,
+        "ceil": np.ceil,
+    }[spec.nearest_mode]
+    index = np.clip(rounding(coords), 0, in_size - 1).astype(np.int64)
+    return index[:, None], np.ones((len(coords), 1))
+
+
+def _kernel_taps(spec: ResizeSpec, coords: np.ndarray, in_size: int, scale: float):
+    kernel = kernel_for(spec)
+    sa = min(scale, 1.0) if spec.antialias else 1.0
+    i0 = math.floor(-kernel.support / sa) + 1
+    base = np.ceil(coords) - 1
+    index = base[:, None] + np.arange(i0, 2 - i0)[None, :]
+    weight = kernel.function((index - coords[:, None]) * sa)
+    if spec.antialias:
+        weight = weight / _checked_sum(weight, spec)
+    inside = (index >= 0) & (index <= in_size - 1)
+    if spec.exclude_outside:
+        weight = np.where(inside, weight, 0.0)
+        weight = weight / _checked_sum(weight, spec)
+    index = np.clip(index, 0, in_size - 1).astype(np.int64)
+    return index, weight
+
+
+def _checked_sum(weight: np.ndarray, spec: ResizeSpec) -> np.ndarray:
+    total = weight.sum(axis=1, keepdims=True)
+    if np.any(total == 0):
+        raise ValueError(f"the weights of some output sum to 0 under {spec.describe()}; cannot normalise")
+    return total
+
+
+def _canonical(index: np.ndarray, weight: np.ndarray, in_size: int, keep: np.ndarray):
+    """Merge taps reading the same index, drop zero weights, pad rows to a common width."""
+    out_size = index.shape[0]
+    rows = np.repeat(np.arange(out_size), index.shape[1])
+    keys = rows * in_size + index.ravel()
+    unique, inverse = np.unique(keys, return_inverse=True)
+    summed = np.bincount(inverse.ravel(), weights=weight.ravel(), minlength=len(unique))
+    unique_rows = unique // in_size
+    nonzero = (summed != 0) & keep[unique_rows]
+    unique, summed, unique_rows = unique[nonzero], summed[nonzero], unique_rows[nonzero]
+    counts = np.bincount(unique_rows, minlength=out_size)
+    width = max(int(counts.max(initial=0)), 1)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    column = np.arange(len(unique)) - starts[unique_rows]
+    first = np.zeros(out_size, np.int64)
+    has = counts > 0
+    first[has] = unique[starts[has]] % in_size
+    out_index = np.repeat(first[:, None], width, axis=1)
+    out_weight = np.zeros((out_size, width))
+    out_index[unique_rows, column] = unique % in_size
+    out_weight[unique_rows, column] = summed
+    return out_index, out_weight
+
+
+@functools.lru_cache(maxsize=1024)
+def axis_table(
+    in_size: int,
+    out_size: int,
+    spec: ResizeSpec,
+    scale: float | None = None,
+    roi: tuple[float, float] | None = None,
+) -> AxisTable:
+    """The interpolation table of one axis (cached).
+
+    Args:
+        in_size, out_size: lengths before and after, both >= 1.
+        spec: the resize spec.
+        scale: the ONNX ``scales`` entry when the caller gave scales (it enters the coordinate
+            formula); None when sizes were given (the scale is then ``out_size / in_size``).
+        roi: ``(start, end)`` of this axis for ``tf_crop_and_resize``.
+
+    Example:
+        >>> t = axis_table(2, 4, ResizeSpec(mode="linear", coordinate_transformation_mode="align_corners"))
+        >>> (t.weight @ [1.0, 1.0]).round(6).tolist()  # each output's weights sum to 1
+        [1.0, 1.0, 1.0, 1.0]
+    """
+    in_size, out_size = int(in_size), int(out_size)
+    if in_size < 1 or out_size < 1:
+        raise ValueError(f"in_size and out_size must be >= 1, got {in_size} and {out_size}")
+    coords = source_coordinates(spec, in_size, out_size, scale, roi)
+    if spec.coordinate_transformation_mode == "tf_crop_and_resize":
+        outside = (coords < 0) | (coords > in_size - 1)
+    else:
+        outside = np.zeros(out_size, bool)
+    if spec.mode == "nearest":
+        index, weight = _nearest_taps(spec, coords, in_size)
+    else:
+        effective_scale = float(scale) if scale is not None else out_size / in_size
+        index, weight = _kernel_taps(spec, np.where(outside, 0.0, coords), in_size, effective_scale)
+    index, weight = _canonical(index, weight, in_size, ~outside)
+    for array in (index, weight, outside):
+        array.setflags(write=False)
+    return AxisTable(in_size, out_size, index, weight, outside)

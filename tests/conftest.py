@@ -1,0 +1,49 @@
+"""Shared fixtures: counters that the session prints at its end (how many real-library comparisons
+and ONNX node tests passed)."""
+
+from __future__ import annotations
+
+import collections
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+# Hypothesis budgets: "dev" (default) explores with fresh random cases; "ci" (HYPOTHESIS_PROFILE=ci, set
+# by .ci/run) is derandomized so a CI run is reproducible, with budgets sized for a 2-core machine.
+settings.register_profile(
+    "dev", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "ci", max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+_COUNTS: collections.Counter = collections.Counter()
+
+
+@pytest.fixture
+def onnx_counter():
+    class _Counter(list):
+        def append(self, item):
+            _COUNTS["ONNX backend node tests passed"] += 1
+
+    return _Counter()
+
+
+@pytest.fixture
+def library_counter():
+    """Call ``library_counter(name)`` once per comparison with a real library that passed."""
+
+    def count(name: str, n: int = 1) -> None:
+        _COUNTS[f"real-library comparisons passed ({name})"] += n
+
+    return count
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _COUNTS:
+        return
+    terminalreporter.section("consistent-resize counts")
+    for key in sorted(_COUNTS):
+        terminalreporter.write_line(f"{key}: {_COUNTS[key]}")
