@@ -127,8 +127,7 @@ def plan_axes(
     """
     spec = spec if spec is not None else ResizeSpec()
     count = len(in_sizes)
-    if (size is None) == (scale_factor is None):
-        raise ValueError("give exactly one of size and scale_factor")
+    check_size_or_scale(size, scale_factor)
     rois = check_roi(roi, spec, count)
     if size is not None:
         sizes = check_sizes(size, count)
@@ -150,11 +149,20 @@ def plan_axes(
     return [AxisPlan(int(i), o, s, r) for i, o, s, r in zip(in_sizes, sizes, scales, rois)]
 
 
+def check_size_or_scale(size: Any, scale_factor: Any) -> None:
+    """Exactly one of ``size`` and ``scale_factor`` must be given."""
+    if (size is None) == (scale_factor is None):
+        raise ValueError("give exactly one of size and scale_factor")
+
+
 def check_axes(ndim: int, axes: Any, count: int | None) -> tuple[int, ...]:
     """Normalised, distinct axes; default: the trailing ``count`` axes."""
     if axes is None:
         if count is None:
-            raise ValueError("give axes, or size/scale_factor as a sequence with one entry per axis")
+            raise ValueError(
+                "a single number as size/scale_factor needs the axes to resize: give axes=..., "
+                "or a sequence with one entry per axis"
+            )
         if count > ndim:
             raise ValueError(f"{count} axes are resized but the input has only {ndim} dimensions")
         return tuple(range(ndim - count, ndim))

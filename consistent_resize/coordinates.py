@@ -20,7 +20,8 @@ With ``L`` the resized length (``s * in`` for the divide arithmetics, as ONNX wr
 
 - ``half_pixel``:           ``to_input(x + 0.5) - 0.5``
 - ``half_pixel_symmetric``: ``in / 2 * (1 - out / L) + to_input(x + 0.5) - 0.5``
-- ``pytorch_half_pixel``:   ``to_input(x + 0.5) - 0.5`` if ``L > 1`` else ``-0.5``
+- ``pytorch_half_pixel``:   ``to_input(x + 0.5) - 0.5`` if ``L > 1`` else ``0`` (the ONNX text and
+  onnxruntime; onnx's reference code uses ``-0.5``, which differs only for cubic, see SPEC.md)
 - ``align_corners``:        ``x * (in - 1) / (L - 1)`` if ``L > 1`` else ``0``
 - ``asymmetric``:           ``to_input(x)``
 - ``tf_half_pixel_for_nn``: ``to_input(x + 0.5)``
@@ -103,7 +104,7 @@ def source_coordinates(
             offset = n / f(2) * (one - f(out_size) / a.length)
             coords = offset + a.to_input(x + half) - half
         elif mode == "pytorch_half_pixel":
-            coords = a.to_input(x + half) - half if a.length > 1 else np.full(out_size, -half, f)
+            coords = a.to_input(x + half) - half if a.length > 1 else np.zeros(out_size, f)
         elif mode == "align_corners":
             if a.length == 1:
                 coords = np.zeros(out_size, f)

@@ -13,7 +13,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .arguments import AxisPlan, check_axes, entry_count, plan_axes, resolve_spec
+from .arguments import AxisPlan, check_axes, check_size_or_scale, entry_count, plan_axes, resolve_spec
 from .spec import ResizeSpec
 from .tables import AxisTable, axis_table
 
@@ -37,7 +37,8 @@ def apply_table(y: np.ndarray, table: AxisTable, axis: int) -> np.ndarray:
     weight 0 contribute nothing, so non-finite values reach only the outputs that read them."""
     moved = np.moveaxis(y, axis, -1)
     gathered = moved[..., table.index]  # (..., out, K)
-    products = np.where(table.weight != 0, gathered * table.weight, 0.0)
+    with np.errstate(invalid="ignore", over="ignore"):
+        products = np.where(table.weight != 0, gathered * table.weight, 0.0)
     return np.moveaxis(products.sum(axis=-1), -1, axis)
 
 
@@ -53,6 +54,7 @@ def apply_table_adjoint(g: np.ndarray, table: AxisTable, axis: int) -> np.ndarra
 
 def _prepare(x_shape, size, scale_factor, spec, preset, axes, roi):
     spec = resolve_spec(spec, preset)
+    check_size_or_scale(size, scale_factor)
     axes = check_axes(len(x_shape), axes, entry_count(size, scale_factor))
     plans = plan_axes([x_shape[a] for a in axes], size, scale_factor, spec, roi)
     tables = [axis_table(p.in_size, p.out_size, spec, p.scale, p.roi) for p in plans]
