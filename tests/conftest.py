@@ -41,6 +41,16 @@ def library_counter():
     return count
 
 
+@pytest.fixture
+def count():
+    """Call ``count(key)`` to add one to a counter printed at the end of the session."""
+
+    def add(key: str, n: int = 1) -> None:
+        _COUNTS[key] += n
+
+    return add
+
+
 def pytest_terminal_summary(terminalreporter):
     if not _COUNTS:
         return
