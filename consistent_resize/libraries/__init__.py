@@ -42,7 +42,9 @@ def register(preset: str) -> Callable[[Runner], Runner]:
 def available(library: str) -> bool:
     """Whether ``library`` (a ``Preset.library`` name) can be imported here."""
     try:
-        importlib.import_module(LIBRARY_MODULES[library])
+        module = importlib.import_module(LIBRARY_MODULES[library])
+        if library == "chainer":  # the helper module imports without Chainer: import Chainer itself
+            module.import_chainer()
     except Exception:  # an installed but broken library counts as not available
         return False
     return True

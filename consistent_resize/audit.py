@@ -1,0 +1,335 @@
+"""``consistent-resize audit``: list the ``Resize``/``Upsample`` nodes of an ONNX model and say which
+preset each one is.
+
+Each node's attributes are completed with the defaults of its operator version (taken from the installed
+``onnx`` package's schemas) and turned into a ``ResizeSpec``:
+
+- ``Upsample`` (opset 7, 9) and ``Resize`` opset 10 have no coordinate attributes; their semantics are
+  ``coordinate_transformation_mode="asymmetric"``, and ``nearest`` rounds with ``floor``.
+- ``Resize`` opset 11+: the attributes are the spec (``axes`` is not part of it).
+
+Attributes that the node's ``mode`` does not use (``nearest_mode`` outside nearest, ``cubic_coeff_a``
+outside cubic, ``exclude_outside`` in nearest, ``extrapolation_value`` outside ``tf_crop_and_resize``) are
+set to their defaults before comparing (``semantic_spec``), so a node matches a preset whenever they
+compute the same thing.
+
+``pytorch_half_pixel`` differs from ``half_pixel`` only where an output length is 1; when the node's
+output lengths are known constants (``sizes``, or ``scales`` and a known input shape) and all > 1, the
+node is compared as ``half_pixel``.
+
+``onnx`` is imported inside the functions: the core keeps depending on NumPy alone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Dict, List, Optional
+
+import numpy as np
+
+from .presets import presets_equal_to
+from .spec import ONNX_ATTRIBUTES, ResizeSpec
+
+
+class AuditError(Exception):
+    """The model cannot be read or audited (the CLI prints it on one line and exits with status 2)."""
+
+
+@dataclasses.dataclass
+class NodeReport:
+    name: str
+    op_type: str
+    opset: int
+    attributes: Dict[str, Any]  # every attribute of the operator version, defaults filled
+    scales: Optional[List[float]]  # constant scales, if any
+    sizes: Optional[List[int]]  # constant sizes, if any
+    output_shape: Optional[List[Optional[int]]]  # from onnx shape inference, if it knows it
+    spec: Optional[ResizeSpec]  # None if the attributes are not a valid spec
+    presets: List[str]
+    note: Optional[str] = None  # how the spec was read (Upsample semantics, pytorch_half_pixel, ...)
+    flag: Optional[str] = None  # why the node differs from --expect (None: not flagged)
+
+
+def semantic_spec(spec: ResizeSpec) -> ResizeSpec:
+    """``spec`` with the attributes its mode does not use set to ONNX's defaults.
+
+    Example:
+        >>> s = ResizeSpec(mode="linear", nearest_mode="floor", cubic_coeff_a=-0.5)
+        >>> semantic_spec(s) == ResizeSpec(mode="linear")
+        True
+    """
+    default = ResizeSpec()
+    changes: Dict[str, Any] = {}
+    if spec.mode != "nearest":
+        changes["nearest_mode"] = default.nearest_mode
+    if spec.mode != "cubic":
+        changes["cubic_coeff_a"] = default.cubic_coeff_a
+    if spec.mode == "nearest":
+        changes["exclude_outside"] = default.exclude_outside
+    if spec.coordinate_transformation_mode != "tf_crop_and_resize":
+        changes["extrapolation_value"] = default.extrapolation_value
+    return spec.replace(**changes)
+
+
+def _load(path: str):
+    import onnx
+
+    try:
+        model = onnx.load(path)
+    except FileNotFoundError:
+        raise AuditError(f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise AuditError(f"{path} is a directory, not an ONNX model") from None
+    except Exception as error:  # protobuf DecodeError and friends: the file is not a model
+        raise AuditError(f"cannot read {path} as an ONNX model ({type(error).__name__}: {error})") from None
+    if not model.graph.node and not model.opset_import:
+        raise AuditError(f"cannot read {path} as an ONNX model (no graph and no opset)")
+    return model
+
+
+def _infer_shapes(model):
+    """The model with the shapes onnx's shape inference (with data propagation) can find; the model
+    unchanged if inference fails (shapes are then reported as unknown)."""
+    import onnx
+
+    try:
+        return onnx.shape_inference.infer_shapes(model, data_prop=True)
+    except Exception:  # inference is optional information: the audit itself does not need it
+        return model
+
+
+def _opset(model) -> int:
+    for entry in model.opset_import:
+        if entry.domain in ("", "ai.onnx"):
+            return int(entry.version)
+    raise AuditError("the model imports no version of the default ONNX domain")
+
+
+def _constants(graph) -> Dict[str, np.ndarray]:
+    from onnx import numpy_helper
+
+    values = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
+    for node in graph.node:
+        if node.op_type == "Constant" and node.output:
+            for attribute in node.attribute:
+                if attribute.name == "value":
+                    values[node.output[0]] = numpy_helper.to_array(attribute.t)
+    return values
+
+
+def _input_shapes(graph) -> Dict[str, List[Optional[int]]]:
+    shapes = {}
+    for info in list(graph.input) + list(graph.value_info) + list(graph.output):
+        tensor = info.type.tensor_type
+        if tensor.HasField("shape"):
+            shapes[info.name] = [d.dim_value if d.HasField("dim_value") else None for d in tensor.shape.dim]
+    return shapes
+
+
+def _attributes(node, opset: int) -> Dict[str, Any]:
+    import onnx
+    from onnx import helper
+
+    try:
+        schema = onnx.defs.get_schema(node.op_type, opset)
+    except Exception as error:
+        raise AuditError(f"node {node.name!r}: no schema for {node.op_type} at opset {opset} ({error})") from None
+    values: Dict[str, Any] = {}
+    for name, attribute in sorted(schema.attributes.items()):
+        values[name] = helper.get_attribute_value(attribute.default_value) if attribute.default_value.name else None
+    for attribute in node.attribute:
+        values[attribute.name] = helper.get_attribute_value(attribute)
+    return {k: (v.decode() if isinstance(v, bytes) else list(v) if isinstance(v, (list, tuple)) else v)
+            for k, v in values.items()}
+
+
+def _spec_of(op_type: str, opset: int, attributes: Dict[str, Any]):
+    """``(spec, note)`` for one node."""
+    if op_type == "Upsample" or opset < 11:
+        mode = {"bilinear": "linear"}.get(attributes.get("mode", "nearest"), attributes.get("mode", "nearest"))
+        spec = ResizeSpec(mode=mode, coordinate_transformation_mode="asymmetric", nearest_mode="floor")
+        return spec, f"{op_type}-{opset} semantics: asymmetric coordinates" + (", floor rounding" if mode == "nearest" else "")
+    fields = {k: v for k, v in attributes.items() if k in ONNX_ATTRIBUTES and v is not None}
+    return ResizeSpec.from_onnx(fields), None
+
+
+def _output_lengths(node, attributes, constants, shapes, scales, sizes) -> Optional[List[int]]:
+    """The output lengths of the axes the node resizes, when known (else None).
+
+    An axis of length 1 that stays 1 computes the same under every coordinate mode, so axes whose length
+    does not change are left out when the input shape is known.
+    """
+    source = shapes.get(node.input[0]) if node.input else None
+    inferred = shapes.get(node.output[0]) if node.output else None
+    axes = attributes.get("axes")
+    if sizes is not None:
+        lengths = [int(s) for s in sizes]
+    elif inferred is not None and all(n is not None for n in inferred):
+        lengths, axes = list(inferred), None
+    elif scales is not None and source is not None:
+        axes_ = axes or list(range(len(source)))
+        if len(axes_) != len(scales) or any(source[a] is None for a in axes_):
+            return None
+        lengths = [int(np.floor(source[a] * s)) for a, s in zip(axes_, scales)]
+    else:
+        return None
+    if source is None:
+        return lengths
+    in_lengths = [source[a] for a in axes] if axes else source
+    if len(in_lengths) != len(lengths):
+        return lengths
+    return [o for i, o in zip(in_lengths, lengths) if i != o]
+
+
+def audit_model(path: str, expect: Optional[str] = None) -> List[NodeReport]:
+    """Every ``Resize``/``Upsample`` node of the model at ``path`` (subgraphs included), with the presets
+    it equals, and with ``flag`` set where the node's semantics differ from preset ``expect``.
+
+    Raises:
+        AuditError: the file is missing or not an ONNX model.
+        ValueError: ``expect`` is not a preset (with the closest names).
+    """
+    expected = None
+    if expect is not None:
+        from .presets import preset_spec
+
+        expected = semantic_spec(preset_spec(expect)).replace(coordinate_arithmetic="float64_divide")
+    model = _infer_shapes(_load(path))
+    opset = _opset(model)
+    reports = []
+    for graph in _graphs(model.graph):
+        constants = _constants(graph)
+        shapes = _input_shapes(graph)
+        for index, node in enumerate(graph.node):
+            if node.op_type not in ("Resize", "Upsample") or node.domain not in ("", "ai.onnx"):
+                continue
+            reports.append(_report(node, index, opset, constants, shapes, expected, expect))
+    return reports
+
+
+def _graphs(graph):
+    yield graph
+    from onnx import AttributeProto
+
+    for node in graph.node:
+        for attribute in node.attribute:
+            if attribute.type == AttributeProto.GRAPH:
+                yield from _graphs(attribute.g)
+            elif attribute.type == AttributeProto.GRAPHS:
+                for g in attribute.graphs:
+                    yield from _graphs(g)
+
+
+def _constant_input(node, position: int, constants) -> Optional[np.ndarray]:
+    if len(node.input) <= position or not node.input[position]:
+        return None
+    value = constants.get(node.input[position])
+    if value is None or value.size == 0:
+        return None
+    return value
+
+
+def _report(node, index, opset, constants, shapes, expected, expect) -> NodeReport:
+    attributes = _attributes(node, opset)
+    if node.op_type == "Upsample" and opset < 9:
+        scales = attributes.get("scales")
+        sizes = None
+    elif node.op_type == "Upsample" or opset < 11:
+        value = _constant_input(node, 1, constants)
+        scales, sizes = (None if value is None else value.astype(float).tolist()), None
+    else:
+        value = _constant_input(node, 2, constants)
+        scales = None if value is None else value.astype(float).tolist()
+        value = _constant_input(node, 3, constants)
+        sizes = None if value is None else value.astype(int).tolist()
+    name = node.name or f"<unnamed {node.op_type} #{index}>"
+    output_shape = shapes.get(node.output[0]) if node.output else None
+    report = NodeReport(name, node.op_type, opset, attributes, scales, sizes, output_shape, None, [])
+    try:
+        spec, report.note = _spec_of(node.op_type, opset, attributes)
+    except (ValueError, TypeError) as error:
+        report.note = f"not a valid resize spec: {error}"
+        if expected is not None:
+            report.flag = report.note
+        return report
+    compared = semantic_spec(spec)
+    if compared.coordinate_transformation_mode == "pytorch_half_pixel":
+        lengths = _output_lengths(node, attributes, constants, shapes, scales, sizes)
+        if lengths is not None and all(n > 1 for n in lengths):
+            compared = compared.replace(coordinate_transformation_mode="half_pixel")
+            report.note = "pytorch_half_pixel = half_pixel here: every resized output length is > 1"
+        else:
+            report.note = "pytorch_half_pixel differs from half_pixel where an output length is 1"
+    report.spec = spec
+    report.presets = presets_equal_to(compared, ignore_arithmetic=True)
+    if expected is not None:
+        got = compared.replace(coordinate_arithmetic="float64_divide")
+        if got != expected:
+            report.flag = f"differs from preset {expect!r}: " + _difference(got, expected)
+    return report
+
+
+def _difference(got: ResizeSpec, expected: ResizeSpec) -> str:
+    parts = []
+    for field in dataclasses.fields(ResizeSpec):
+        a, b = getattr(got, field.name), getattr(expected, field.name)
+        if a != b:
+            parts.append(f"{field.name}={a!r} (expected {b!r})")
+    return ", ".join(parts)
+
+
+def format_reports(path: str, reports: List[NodeReport], expect: Optional[str]) -> str:
+    """The text ``audit`` prints."""
+    lines = []
+    if not reports:
+        lines.append(f"{path}: no Resize or Upsample node")
+    for r in reports:
+        lines.append(f"{r.op_type} node {r.name!r} (opset {r.opset})")
+        for key, value in r.attributes.items():
+            lines.append(f"  {key} = {value!r}")
+        if r.scales is not None:
+            lines.append(f"  scales = {r.scales}")
+        if r.sizes is not None:
+            lines.append(f"  sizes = {r.sizes}")
+        if r.scales is None and r.sizes is None:
+            lines.append("  scales/sizes: not constant (computed in the graph)")
+        if r.output_shape is not None:
+            lines.append(f"  output shape (shape inference): {r.output_shape}")
+        if r.note:
+            lines.append(f"  note: {r.note}")
+        if r.spec is not None:
+            lines.append(f"  spec: {r.spec.describe()}")
+        lines.append(f"  equals presets: {', '.join(r.presets) if r.presets else 'none'}")
+        if expect is not None:
+            lines.append(f"  FLAGGED: {r.flag}" if r.flag else f"  ok: same semantics as {expect!r}")
+    flagged = sum(r.flag is not None for r in reports)
+    if expect is not None:
+        lines.append(f"{flagged} of {len(reports)} resize node(s) flagged against --expect {expect}")
+    return "\n".join(lines)
+
+
+def to_json(path: str, reports: List[NodeReport], expect: Optional[str]) -> dict:
+    return {
+        "model": path,
+        "expect": expect,
+        "nodes": [
+            {
+                "name": r.name,
+                "op_type": r.op_type,
+                "opset": r.opset,
+                "attributes": r.attributes,
+                "scales": r.scales,
+                "sizes": r.sizes,
+                "output_shape": r.output_shape,
+                "spec": None if r.spec is None else dataclasses.asdict(r.spec),
+                "presets": r.presets,
+                "note": r.note,
+                "flag": r.flag,
+            }
+            for r in reports
+        ],
+        "flagged": sum(r.flag is not None for r in reports),
+    }
+
+
+__all__ = ["AuditError", "NodeReport", "audit_model", "format_reports", "semantic_spec", "to_json"]

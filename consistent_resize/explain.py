@@ -1,0 +1,216 @@
+"""``consistent-resize explain``: the coordinate formula of a spec and its 1-D table for a small case.
+
+The formulas are read from the docstring of ``consistent_resize.coordinates`` (the one place where every
+``coordinate_transformation_mode`` and ``coordinate_arithmetic`` is written down), so the text printed here
+cannot drift from the documented code. The table comes from ``consistent_resize.axis_table``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Dict, Optional
+
+from . import coordinates
+from .coordinates import source_coordinates
+from .presets import PRESETS
+from .spec import ResizeSpec
+from .tables import axis_table
+
+#: how ``mode="nearest"`` rounds the source coordinate ``c`` (as ``consistent_resize.tables`` does)
+NEAREST_RULES = {
+    "round_prefer_floor": "index = ceil(c - 1/2)  (round, ties down)",
+    "round_prefer_ceil": "index = floor(c + 1/2)  (round, ties up)",
+    "floor": "index = floor(c)",
+    "ceil": "index = ceil(c)",
+}
+
+#: the kernels of ``consistent_resize.kernels``
+KERNELS = {
+    "linear": "k(t) = max(0, 1 - |t|), support 1",
+    "cubic": "Keys cubic, a = {a:g}: k(t) = (a+2)|t|^3 - (a+3)|t|^2 + 1 for |t| <= 1, "
+    "a|t|^3 - 5a|t|^2 + 8a|t| - 4a for 1 < |t| < 2, else 0; support 2",
+}
+
+
+def _docstring_formulas() -> Dict[str, str]:
+    """``coordinate_transformation_mode -> formula`` from the bullet list of the coordinates docstring."""
+    formulas: Dict[str, str] = {}
+    current = None
+    for line in (coordinates.__doc__ or "").splitlines():
+        match = re.match(r"^- ``(\w+)``:\s+(.*)$", line)
+        if match:
+            current = match.group(1)
+            formulas[current] = match.group(2).strip()
+        elif current and line.startswith("  ") and line.strip():
+            formulas[current] += " " + line.strip()
+        else:
+            current = None
+    return {k: v.replace("``", "") for k, v in formulas.items()}
+
+
+def _docstring_arithmetics() -> Dict[str, str]:
+    """``coordinate_arithmetic -> "to_input(v) = ...; used by ..."`` from the table of the docstring."""
+    lines = (coordinates.__doc__ or "").splitlines()
+    rules = [i for i, line in enumerate(lines) if re.match(r"^=+(\s+=+)+\s*$", line)]
+    if len(rules) < 3:
+        return {}
+    starts = [m.start() for m in re.finditer(r"=+", lines[rules[0]])]
+    rows: Dict[str, list] = {}
+    current = None
+    for line in lines[rules[1] + 1 : rules[2]]:
+        cells = [line[a:b].strip() for a, b in zip(starts, starts[1:] + [None])]
+        if cells[0]:
+            current = cells[0]
+            rows[current] = cells
+        elif current:
+            rows[current] = [f"{x} {y}".strip() for x, y in zip(rows[current], cells)]
+    return {k: f"to_input(v) = {v[1].replace('``', '')}; used by {v[2]}" for k, v in rows.items()}
+
+
+def formula(spec: ResizeSpec) -> str:
+    """The coordinate formula of ``spec``'s ``coordinate_transformation_mode`` (``x`` = output index).
+
+    Example:
+        >>> formula(ResizeSpec(coordinate_transformation_mode="asymmetric"))
+        'x_original = to_input(x)'
+    """
+    formulas = _docstring_formulas()
+    mode = spec.coordinate_transformation_mode
+    if mode not in formulas:  # a test checks that every mode is documented
+        raise ValueError(f"no formula documented for coordinate_transformation_mode {mode!r}")
+    return f"x_original = {formulas[mode]}"
+
+
+def arithmetic(spec: ResizeSpec) -> str:
+    """How ``to_input`` is evaluated under ``spec.coordinate_arithmetic``."""
+    rows = _docstring_arithmetics()
+    if spec.coordinate_arithmetic not in rows:
+        raise ValueError(f"no rule documented for coordinate_arithmetic {spec.coordinate_arithmetic!r}")
+    return rows[spec.coordinate_arithmetic]
+
+
+def interpolation(spec: ResizeSpec) -> str:
+    """One line on how the taps of an output are chosen and weighted."""
+    if spec.mode == "nearest":
+        return f"nearest ({spec.nearest_mode}): {NEAREST_RULES[spec.nearest_mode]}, clamped to [0, in - 1]"
+    text = f"{spec.mode}: {KERNELS[spec.mode].format(a=spec.cubic_coeff_a)}"
+    if spec.antialias:
+        text += "; antialias: when downscaling by s < 1 the kernel is stretched to k(t * s), support / s, " \
+                "weights normalised to sum 1"
+    if spec.exclude_outside:
+        text += "; exclude_outside: taps outside [0, in - 1] get weight 0, weights renormalised"
+    else:
+        text += "; taps outside [0, in - 1] read the nearest border pixel"
+    return text
+
+
+def explain(spec: ResizeSpec, in_size: int, out_size: Optional[int] = None, scale: Optional[float] = None,
+            preset: Optional[str] = None) -> str:
+    """The text ``explain`` prints: spec, formula, arithmetic, interpolation and the 1-D table.
+
+    Args:
+        spec: the spec to explain.
+        in_size: the input length of the example axis.
+        out_size: its output length; or ``scale``: then ``out = floor(in * scale)`` and ``scale`` enters
+            the formula (as ONNX ``scales``).
+        preset: the preset name, if the spec was given as one (its library call is printed).
+
+    Example:
+        >>> print(explain(ResizeSpec(mode="nearest"), 2, 3).splitlines()[-1])
+          2        1.16667    1: 1
+    """
+    from .arguments import plan_axes
+
+    plans = plan_axes([in_size], None if out_size is None else [out_size], None if scale is None else [scale], spec)
+    in_size, out_size, scale, roi = plans[0]
+    table = axis_table(in_size, out_size, spec, scale, roi)
+    coords = source_coordinates(spec, in_size, out_size, scale, roi)
+    lines = [f"spec: {spec.describe()}"]
+    if preset is not None:
+        lines.append(f"preset {preset}: {PRESETS[preset].call}")
+    lines += [
+        f"coordinate ({spec.coordinate_transformation_mode}): {formula(spec)}",
+        f"  arithmetic ({spec.coordinate_arithmetic}): {arithmetic(spec)}",
+        "  L = resized length: scale * in for the *_divide arithmetics, the integer out for the others",
+        f"interpolation: {interpolation(spec)}",
+        "",
+        f"1-D table: in = {in_size}, out = {out_size}"
+        + (f", scale = {scale:g}" if scale is not None else f" (scale = out / in = {out_size / in_size:g})"),
+        f"{'out':>3}  {'x_original':>13}    taps (source index: weight)",
+    ]
+    for o in range(out_size):
+        taps = [(int(i), float(w)) for i, w in zip(table.index[o], table.weight[o]) if w != 0]
+        cell = ", ".join(f"{i}: {w:.6g}" for i, w in taps)
+        if table.outside[o]:
+            cell = f"outside: extrapolation_value {spec.extrapolation_value:g}"
+        lines.append(f"{o:>3}  {coords[o]:>13.6g}    {cell}")
+    return "\n".join(lines)
+
+
+def check_preset(name: str) -> str:
+    """``name`` if it is a preset; else a ValueError naming the closest presets (one short line).
+
+    Example:
+        >>> check_preset("chainer")
+        'chainer'
+    """
+    import difflib
+
+    if name in PRESETS:
+        return name
+    close = difflib.get_close_matches(name, list(PRESETS), n=3, cutoff=0.5)
+    hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+    raise ValueError(f"unknown preset {name!r}{hint} ('consistent-resize presets' lists all {len(PRESETS)})")
+
+
+def spec_fields() -> Dict[str, type]:
+    """Field name -> type of ``ResizeSpec`` (from the defaults), for parsing ``key=value`` text."""
+    default = ResizeSpec()
+    return {f.name: type(getattr(default, f.name)) for f in dataclasses.fields(ResizeSpec)}
+
+
+def parse_spec(text: str):
+    """A spec from the command line: a preset name, or ``key=value,...`` of ``ResizeSpec`` fields,
+    optionally after a preset name (``pytorch_bilinear,antialias=1``).
+
+    Returns:
+        ``(spec, preset)``: the spec, and the preset name if ``text`` is exactly a preset (else None).
+
+    Raises:
+        ValueError: unknown preset or field (with the closest names), or a value of the wrong kind.
+
+    Example:
+        >>> parse_spec("mode=linear,coordinate_transformation_mode=align_corners")[0].describe()
+        "ResizeSpec(mode='linear', coordinate_transformation_mode='align_corners')"
+    """
+    from ._names import check_choice
+    from .arguments import resolve_spec
+
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not parts:
+        raise ValueError("empty spec; give a preset name or key=value,... of ResizeSpec fields")
+    base, preset = ResizeSpec(), None
+    if "=" not in parts[0]:
+        preset = check_preset(parts.pop(0))
+        base = resolve_spec(preset=preset)
+    fields = spec_fields()
+    changes = {}
+    for part in parts:
+        if "=" not in part:
+            raise ValueError(f"expected key=value in the spec, got {part!r} (a preset name may only come first)")
+        key, value = (s.strip() for s in part.split("=", 1))
+        check_choice("ResizeSpec field", key, fields)
+        kind = fields[key]
+        if kind is str:
+            changes[key] = value
+            continue
+        try:
+            number = float(value)
+        except ValueError:
+            raise ValueError(f"{key} must be a number, got {value!r}") from None
+        if kind is int and not number.is_integer():
+            raise ValueError(f"{key} must be an integer, got {value!r}")
+        changes[key] = int(number) if kind is int else number
+    spec = base.replace(**changes) if changes else base
+    return spec, (preset if not changes else None)
