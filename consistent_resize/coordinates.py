@@ -8,15 +8,28 @@ the formula are evaluated (which only matters where rounding decides a tie, as i
 arithmetic            ``to_input(v)``, precision                                    used by
 ====================  ============================================================  ===================
 float64_divide        ``v / s`` with ``s = scale`` or ``out / in``; float64          ONNX reference
-float32_divide        ``v / float32(s)``; every step in float32                      onnxruntime
+float32_divide        ``v / float32(s)``, ``s = float32(out) / float32(in)`` when    onnxruntime
+                      sizes are given; every step in float32 (see the notes below)
 float32_multiply      ``v * r``, ``r = float32(in) / float32(out)`` (``float32(1 /   PyTorch, TF, TFLite
                       scale)`` when a scale is given); every step in float32
+float32_fma           as ``float32_multiply``, but ``to_input(x + 0.5) - 0.5`` is    PyTorch's 1-D and
+                      one fused multiply-add (rounded once), as compilers contract  3-D nearest-exact
+                      ``scale * (x + 0.5) - 0.5`` on FMA hardware; and             CPU kernels (x86
+                      ``tf_half_pixel_for_nn`` is evaluated as PyTorch's            AVX2/AVX512 builds;
+                      nearest-exact does: ``fl(fl(fma(r, x + 0.5, -0.5)) + 0.5)``   its 2-D kernel:
+                                                                                    float32_multiply)
 float64_multiply      ``v * r``, ``r = in / out`` (``1 / scale``); float64           Chainer
 float64_reciprocal    ``v * r``, ``r = 1 / (out / in)`` (``1 / scale``); float64     OpenCV
+float64_accumulate    ``v0 * r`` then ``+ r`` once per output index (a running      Pillow NEAREST,
+                      float64 sum, not ``v * r``); ``r = in / out`` (``1 / scale``)  OpenCV 5
+                                                                                    INTER_NEAREST_EXACT
+q16_multiply          ``(floor(q * v) - in % 2) / 2**16``, integer                  OpenCV 4
+                      ``q = (in * 2**16 + out // 2) // out``; exact (the ``- in %   INTER_NEAREST_EXACT
+                      2`` is OpenCV's own bias); sizes only, a scale is ignored
 ====================  ============================================================  ===================
 
-With ``L`` the resized length (``s * in`` for the divide arithmetics, as ONNX writes it; the integer
-``out`` for the multiply ones) and ``x`` the output index:
+With ``L`` the resized length (``s * in`` for ``float64_divide``, as onnx's reference code writes it; the
+integer ``out`` for the others) and ``x`` the output index:
 
 - ``half_pixel``:           ``to_input(x + 0.5) - 0.5``
 - ``half_pixel_symmetric``: ``in / 2 * (1 - out / L) + to_input(x + 0.5) - 0.5``
@@ -28,6 +41,15 @@ With ``L`` the resized length (``s * in`` for the divide arithmetics, as ONNX wr
 - ``tf_crop_and_resize``:   ``start * (in - 1) + x * (end - start) * (in - 1) / (L - 1)`` if ``L > 1``
   else ``(start + end) / 2 * (in - 1)``; outputs with a coordinate outside ``[0, in - 1]`` take
   ``extrapolation_value``.
+
+``float32_divide`` follows onnxruntime's CPU ``Resize`` (``upsamplebase.h``), measured against
+onnxruntime 1.32 by ``tests/test_presets_onnxruntime.py``: ``L`` is the integer ``out`` (onnxruntime
+passes the output length), except in ``half_pixel_symmetric``, whose ``out / (s * in)`` uses the float
+``s * in``; there ``offset + (x + 0.5) / s - 0.5`` is summed in float64 and rounded once to float32, and
+``tf_crop_and_resize`` with ``L = 1`` is ``0.5 * (start + end) * (in - 1)`` in float64, rounded once.
+In nearest mode with ``round_prefer_floor``/``round_prefer_ceil``, onnxruntime treats a coordinate
+within ``1e-6`` of ``k + 1/2`` as the tie ``k + 1/2`` (a float32 quotient that misses an exact half by
+an ulp still rounds as the half): the coordinate is snapped to ``k + 1/2`` there.
 """
 
 from __future__ import annotations
@@ -45,15 +67,25 @@ class _Arithmetic:
         self.name = name
         self.dtype = np.float32 if name.startswith("float32") else np.float64
         self.divide = name.endswith("divide")
+        self.in_size = in_size
         f = self.dtype
-        if self.divide:
-            s = float(scale) if scale is not None else out_size / in_size
-            self.s = f(s)
-            self.length = f(s) * f(in_size)  # ONNX: the resized length is scale * in, a float
+        if name == "q16_multiply":
+            self.q = (in_size * 65536 + out_size // 2) // out_size
+            self.length = f(out_size)
+        elif self.divide:
+            if scale is not None:
+                self.s = f(float(scale))
+            elif name == "float32_divide":
+                self.s = f(out_size) / f(in_size)  # onnxruntime: float(out) / float(in)
+            else:
+                self.s = f(out_size / in_size)
+            self.scaled_length = self.s * f(in_size)  # ONNX: the resized length is scale * in, a float
+            # onnx's reference code uses scale * in as L; onnxruntime passes the integer output length
+            self.length = f(out_size) if name == "float32_divide" else self.scaled_length
         else:
             if scale is not None:
                 r = f(1.0 / float(scale))
-            elif name == "float32_multiply":
+            elif name in ("float32_multiply", "float32_fma"):
                 r = f(in_size) / f(out_size)
             elif name == "float64_reciprocal":
                 r = 1.0 / (out_size / in_size)
@@ -66,11 +98,27 @@ class _Arithmetic:
         return self.dtype(value)
 
     def to_input(self, v: np.ndarray) -> np.ndarray:
+        if self.name == "q16_multiply":
+            return (np.floor(self.q * v) - self.in_size % 2) / 65536.0
+        if self.name == "float64_accumulate":
+            return _running_sum(v, self.r)
         return v / self.s if self.divide else v * self.r
 
     def ratio(self, numerator: float, denominator) -> object:
         """``numerator / denominator`` as this arithmetic computes a constant factor."""
         return self.dtype(numerator) / self.dtype(denominator)
+
+
+def _running_sum(v: np.ndarray, step: float) -> np.ndarray:
+    """``v[0] * step, then + step`` per index, summed left to right in float64 (``v`` equally spaced by 1).
+
+    ``np.cumsum`` (``np.add.accumulate``) adds sequentially, exactly as a C loop ``xo += step`` does.
+    """
+    if len(v) == 0:
+        return np.asarray(v, dtype=np.float64)
+    steps = np.full(len(v), step, dtype=np.float64)
+    steps[0] = np.float64(v[0]) * step
+    return np.cumsum(steps)
 
 
 def source_coordinates(
@@ -99,12 +147,15 @@ def source_coordinates(
     mode = spec.coordinate_transformation_mode
     with np.errstate(divide="ignore", invalid="ignore"):
         if mode == "half_pixel":
-            coords = a.to_input(x + half) - half
+            coords = _half_pixel(a, x)
         elif mode == "half_pixel_symmetric":
-            offset = n / f(2) * (one - f(out_size) / a.length)
-            coords = offset + a.to_input(x + half) - half
+            offset = n / f(2) * (one - f(out_size) / getattr(a, "scaled_length", a.length))
+            if name == "float32_divide":  # onnxruntime: offset + (x + 0.5) / s - 0.5 in float64
+                coords = f(np.float64(offset) + (x.astype(np.float64) + 0.5) / np.float64(a.s) - 0.5)
+            else:
+                coords = offset + a.to_input(x + half) - half
         elif mode == "pytorch_half_pixel":
-            coords = a.to_input(x + half) - half if a.length > 1 else np.zeros(out_size, f)
+            coords = _half_pixel(a, x) if a.length > 1 else np.zeros(out_size, f)
         elif mode == "align_corners":
             if a.length == 1:
                 coords = np.zeros(out_size, f)
@@ -115,14 +166,29 @@ def source_coordinates(
         elif mode == "asymmetric":
             coords = a.to_input(x)
         elif mode == "tf_half_pixel_for_nn":
-            coords = a.to_input(x + half)
+            coords = _half_pixel(a, x) + half if name == "float32_fma" else a.to_input(x + half)
         elif mode == "tf_crop_and_resize":
             start, end = (0.0, 1.0) if roi is None else roi
             start, end = f(start), f(end)
-            if a.length == 1:
+            if a.length == 1 and name == "float32_divide":  # onnxruntime: in float64, rounded once
+                coords = np.full(out_size, 0.5 * np.float64(start + end) * np.float64(n - one), f)
+            elif a.length == 1:
                 coords = np.full(out_size, (end - start) * (n - one) / f(2) + start * (n - one), f)
             else:
                 coords = x * (end - start) * (n - one) / (a.length - one) + start * (n - one)
         else:  # pragma: no cover - ResizeSpec validated it
             check_choice("coordinate_transformation_mode", mode, COORDINATE_TRANSFORMATION_MODES)
-    return np.asarray(coords, dtype=np.float64)
+    coords = np.asarray(coords, dtype=np.float64)
+    if name == "float32_divide" and spec.mode == "nearest" and spec.nearest_mode.startswith("round"):
+        half_point = np.floor(coords) + 0.5  # onnxruntime rounds within 1e-6 of a half as the half
+        coords = np.where(np.abs(coords - half_point) < 1e-6, half_point, coords)
+    return coords
+
+
+def _half_pixel(a: _Arithmetic, x: np.ndarray) -> np.ndarray:
+    """``to_input(x + 0.5) - 0.5``; under ``float32_fma`` one fused multiply-add, rounded once (the float64
+    product of two float32 values and the subtraction of 0.5 are exact for any size below 2**23)."""
+    f = a.dtype
+    if a.name == "float32_fma":
+        return f(np.float64(a.r) * (x.astype(np.float64) + 0.5) - 0.5)
+    return a.to_input(x + f(0.5)) - f(0.5)

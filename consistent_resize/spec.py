@@ -30,8 +30,11 @@ COORDINATE_ARITHMETICS = (
     "float64_divide",
     "float32_divide",
     "float32_multiply",
+    "float32_fma",
     "float64_multiply",
     "float64_reciprocal",
+    "float64_accumulate",
+    "q16_multiply",
 )
 
 #: The ONNX attributes a spec carries, in the order ``to_onnx`` lists them.

@@ -1,0 +1,194 @@
+"""The OpenCV presets against the real ``cv2.resize`` on float32 single-channel images.
+
+Nearest presets must match exactly (a tie decides a whole pixel, so each preset carries OpenCV's own
+coordinate arithmetic). Linear and cubic are compared within the bound measured for OpenCV's float32
+weights (``BOUNDS``; ``python tests/test_presets_opencv.py`` re-measures it, see
+notes/presets-cv2-pil-tf.md).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from consistent_resize import PRESETS, axis_table, resize
+from consistent_resize.libraries import RUNNERS
+
+cv2 = pytest.importorskip("cv2")
+CV2_MAJOR = int(cv2.__version__.split(".")[0])
+
+#: preset -> None if it must match exactly, else the bound on max|cv2 - preset| / max|x| that the test
+#: asserts; in brackets the maximum measured over 10000 cases of sizes <= 64 (OpenCV 4.11 / 5.0).
+BOUNDS = {
+    "opencv_nearest": None,
+    "opencv_nearest_exact": None,  # OpenCV >= 5: float64 running sum, as Pillow
+    "opencv4_nearest_exact": None,  # OpenCV 4.x: Q16 fixed point
+    "opencv_linear": 5e-6,  # [2.7e-6 / 3.0e-6]: weights from a float32 coordinate, float32 sums
+    "opencv_cubic": 8e-6,  # [3.7e-6 / 4.3e-6]: idem
+}
+#: Which OpenCV major versions each preset describes.
+VERSIONS = {"opencv_nearest_exact": range(5, 100), "opencv4_nearest_exact": range(4, 5)}
+OPENCV_PRESETS = sorted(name for name, p in PRESETS.items() if p.library == "opencv")
+MAX_SIZE = 64
+
+
+@st.composite
+def axis_sizes(draw, max_size=MAX_SIZE):
+    """(in, out) of one axis: any pair, identity, size 1 on either side, integer and odd ratios."""
+    kind = draw(st.sampled_from(["any", "any", "identity", "in_1", "out_1", "up", "down", "odd_ratio"]))
+    n = draw(st.integers(1, max_size))
+    if kind == "identity":
+        return n, n
+    if kind == "in_1":
+        return 1, n
+    if kind == "out_1":
+        return n, 1
+    if kind in ("up", "down"):
+        k = draw(st.integers(2, 6))
+        small = max(1, n // k)
+        return (small, small * k) if kind == "up" else (small * k, small)
+    if kind == "odd_ratio":  # in/out = p/q with small p, q: many exact ties (x + 1/2) * in / out
+        p, q = draw(st.integers(1, 7)), draw(st.integers(1, 7))
+        m = max(1, n // max(p, q))
+        return p * m, q * m
+    return n, draw(st.integers(1, max_size))
+
+
+@st.composite
+def cases(draw):
+    (in_h, out_h), (in_w, out_w) = draw(axis_sizes()), draw(axis_sizes())
+    seed = draw(st.integers(0, 2**32 - 1))
+    x = np.random.default_rng(seed).standard_normal((in_h, in_w)).astype(np.float32)
+    return x, (out_h, out_w)
+
+
+def relative_difference(name, x, size):
+    """``max|library - preset| / max|x|`` and both outputs (float64)."""
+    got = RUNNERS[name](x, size)
+    want = resize(x, size, preset=name).astype(np.float64)
+    assert got.shape == want.shape == tuple(size)
+    return float(np.abs(got - want).max() / np.abs(x).max()), got, want
+
+
+def for_this_version(names):
+    """``names`` as pytest params, those describing another OpenCV major version skipped with the reason."""
+    params = []
+    for name in names:
+        marks = []
+        if name in VERSIONS and CV2_MAJOR not in VERSIONS[name]:
+            reason = f"{name} describes OpenCV {VERSIONS[name].start}.x, installed is {cv2.__version__}"
+            marks.append(pytest.mark.skip(reason=reason))
+        params.append(pytest.param(name, marks=marks))
+    return params
+
+
+#: the counter fixture only adds to a session total, so sharing it between generated inputs is safe
+counted = settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+def test_every_opencv_preset_is_tested():
+    assert sorted(BOUNDS) == OPENCV_PRESETS
+    assert all(name in RUNNERS for name in OPENCV_PRESETS)
+
+
+@pytest.mark.parametrize("name", for_this_version(n for n in OPENCV_PRESETS if BOUNDS[n] is None))
+@counted
+@given(case=cases())
+def test_nearest_presets_match_exactly(name, case, library_counter):
+    x, size = case
+    _, got, want = relative_difference(name, x, size)
+    np.testing.assert_array_equal(got, want)
+    library_counter("opencv")
+
+
+@pytest.mark.parametrize("name", [n for n in OPENCV_PRESETS if BOUNDS[n] is not None])
+@counted
+@given(case=cases())
+def test_linear_and_cubic_presets_within_the_measured_bound(name, case, library_counter):
+    x, size = case
+    difference, _, _ = relative_difference(name, x, size)
+    assert difference <= BOUNDS[name], f"{name} {x.shape} -> {size}: {difference:.3g} > {BOUNDS[name]}"
+    library_counter("opencv")
+
+
+def check_ties(name, others, sizes):
+    """Where the preset's arithmetic and another one pick different source pixels (ties), the library
+    must pick the preset's. Every arithmetic in ``others`` must disagree somewhere in ``sizes`` (else the
+    check proves nothing); returns how many 1-D resizes ran through the library."""
+    spec = PRESETS[name].spec
+    disputed = set()
+    for other in others:
+        alternative = spec.replace(coordinate_arithmetic=other)
+        pairs = {(n, m) for n, m in sizes
+                 if not np.array_equal(axis_table(n, m, spec).index, axis_table(n, m, alternative).index)}
+        assert pairs, f"{other} picks the same pixels as {spec.coordinate_arithmetic} for all sizes tried"
+        disputed |= pairs
+    for n, m in sorted(disputed):
+        x = np.arange(n, dtype=np.float32)[None, :]  # the output holds the source indices
+        got = RUNNERS[name](x, (1, m))[0]
+        np.testing.assert_array_equal(got, axis_table(n, m, spec).index[:, 0], err_msg=f"{name} {n} -> {m}")
+    return len(disputed)
+
+
+SIZES = [(n, m) for n in range(1, 65) for m in range(1, 65)]
+
+
+@pytest.mark.parametrize("name", for_this_version(["opencv_nearest_exact", "opencv4_nearest_exact"]))
+def test_nearest_exact_ties_follow_its_own_arithmetic(name, library_counter):
+    """INTER_NEAREST_EXACT decides ties by OpenCV's arithmetic (Q16 fixed point in 4.x, a float64 running
+    sum in 5): not by the float64 product ``(x + 1/2) * (in / out)``, nor by the other version's."""
+    own = PRESETS[name].spec.coordinate_arithmetic
+    others = sorted({"float64_multiply", "float64_accumulate", "q16_multiply"} - {own})
+    library_counter("opencv", check_ties(name, others, SIZES))
+
+
+def test_nearest_ties_follow_the_reciprocal_product(library_counter):
+    """INTER_NEAREST reads ``floor(x * (1 / (out / in)))`` (the reciprocal of OpenCV's ``inv_scale``) in
+    float64, not ``floor(x * (in / out))``."""
+    library_counter("opencv", check_ties("opencv_nearest", ["float64_multiply"], SIZES))
+
+
+def measure_inexpressible(rows, cases=200, seed=0):
+    """Print ``max|library - closest preset| / max|x|`` for calls no preset can express (``rows`` of
+    ``(label, runner(x, size), preset)``), separately for upsampling and downsampling (sizes 1..48)."""
+    rng = np.random.default_rng(seed)
+    for label, run, preset in rows:
+        worst = {"upsampling": 0.0, "downsampling": 0.0}
+        for _ in range(cases):
+            in_h, in_w, out_h, out_w = (int(v) for v in rng.integers(1, 49, 4))
+            x = rng.standard_normal((in_h, in_w)).astype(np.float32)
+            got = np.asarray(run(x, (out_h, out_w)), dtype=np.float64).reshape(out_h, out_w)
+            d = float(np.abs(got - resize(x, (out_h, out_w), preset=preset)).max() / np.abs(x).max())
+            key = "upsampling" if out_h >= in_h and out_w >= in_w else "downsampling"
+            worst[key] = max(worst[key], d)
+        print(f"{label} vs {preset}: upsampling {worst['upsampling']:.2g}, downsampling {worst['downsampling']:.2g}")
+
+
+if __name__ == "__main__":  # re-measure BOUNDS: python tests/test_presets_opencv.py [cases]; or: ... --inexpressible
+    import sys
+
+    if sys.argv[1:] == ["--inexpressible"]:
+        def cv2_call(flag):
+            return lambda x, size: cv2.resize(x, (size[1], size[0]), interpolation=getattr(cv2, flag))
+
+        measure_inexpressible([
+            ("cv2 INTER_AREA", cv2_call("INTER_AREA"), "opencv_linear"),
+            ("cv2 INTER_AREA", cv2_call("INTER_AREA"), "pillow_bilinear"),
+            ("cv2 INTER_LANCZOS4", cv2_call("INTER_LANCZOS4"), "opencv_cubic"),
+            ("cv2 INTER_LINEAR_EXACT", cv2_call("INTER_LINEAR_EXACT"), "opencv_linear"),
+        ])
+        sys.exit()
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+    for name in [n for n in OPENCV_PRESETS if BOUNDS[n] is not None]:
+        worst = [0.0, None]
+
+        @settings(max_examples=count, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @given(case=cases())
+        def measure(case):
+            d = relative_difference(name, *case)[0]
+            if d > worst[0]:
+                worst[:] = [d, (case[0].shape, case[1])]
+
+        measure()
+        print(f"{name}: max |cv2 - preset| / max|x| = {worst[0]:.3g} at {worst[1]} over {count} cases")

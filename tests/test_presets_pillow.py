@@ -1,0 +1,177 @@
+"""The Pillow presets against the real ``PIL.Image.Image.resize`` on mode ``'F'`` (float32) images.
+
+NEAREST must match exactly: Pillow finds the source pixel by a running float64 sum (``xo += in / out``,
+``ImagingScaleAffine``), which the preset's ``float64_accumulate`` arithmetic reproduces. BILINEAR and
+BICUBIC (``precompute_coeffs``: support stretched by ``in / out`` when downscaling, taps outside the image
+dropped, weights normalised) are compared within the bound measured for Pillow's float32 intermediate
+image (``BOUNDS``; ``python tests/test_presets_pillow.py`` re-measures it).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from consistent_resize import PRESETS, axis_table, resize
+from consistent_resize.libraries import RUNNERS
+
+pytest.importorskip("PIL.Image")
+
+#: preset -> None if it must match exactly, else the bound on max|Pillow - preset| / max|x| that the test
+#: asserts; in brackets the maximum measured over 10000 cases of sizes <= 64 (numpy 1 / numpy 2 venv).
+BOUNDS = {
+    "pillow_nearest": None,
+    "pillow_bilinear": 3e-7,  # [1.1e-7]: the horizontal pass is stored as float32
+    "pillow_bicubic": 3e-7,  # [1.4e-7 / 1.6e-7]: idem
+}
+PILLOW_PRESETS = sorted(name for name, p in PRESETS.items() if p.library == "pillow")
+MAX_SIZE = 64
+#: the counter fixture only adds to a session total, so sharing it between generated inputs is safe
+counted = settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+@st.composite
+def axis_sizes(draw, max_size=MAX_SIZE):
+    """(in, out) of one axis: any pair, identity, size 1 on either side, integer and odd ratios."""
+    kind = draw(st.sampled_from(["any", "any", "identity", "in_1", "out_1", "up", "down", "odd_ratio"]))
+    n = draw(st.integers(1, max_size))
+    if kind == "identity":
+        return n, n
+    if kind == "in_1":
+        return 1, n
+    if kind == "out_1":
+        return n, 1
+    if kind in ("up", "down"):
+        k = draw(st.integers(2, 6))
+        small = max(1, n // k)
+        return (small, small * k) if kind == "up" else (small * k, small)
+    if kind == "odd_ratio":  # in/out = p/q with small p, q: many exact ties (x + 1/2) * in / out
+        p, q = draw(st.integers(1, 7)), draw(st.integers(1, 7))
+        m = max(1, n // max(p, q))
+        return p * m, q * m
+    return n, draw(st.integers(1, max_size))
+
+
+@st.composite
+def cases(draw):
+    (in_h, out_h), (in_w, out_w) = draw(axis_sizes()), draw(axis_sizes())
+    seed = draw(st.integers(0, 2**32 - 1))
+    x = np.random.default_rng(seed).standard_normal((in_h, in_w)).astype(np.float32)
+    return x, (out_h, out_w)
+
+
+def relative_difference(name, x, size):
+    """``max|library - preset| / max|x|`` and both outputs (float64)."""
+    got = RUNNERS[name](x, size)
+    want = resize(x, size, preset=name).astype(np.float64)
+    assert got.shape == want.shape == tuple(size)
+    return float(np.abs(got - want).max() / np.abs(x).max()), got, want
+
+
+def test_every_pillow_preset_is_tested():
+    assert sorted(BOUNDS) == PILLOW_PRESETS
+    assert all(name in RUNNERS for name in PILLOW_PRESETS)
+
+
+@counted
+@given(case=cases())
+def test_nearest_matches_exactly(case, library_counter):
+    x, size = case
+    _, got, want = relative_difference("pillow_nearest", x, size)
+    np.testing.assert_array_equal(got, want)
+    library_counter("pillow")
+
+
+@pytest.mark.parametrize("name", [n for n in PILLOW_PRESETS if BOUNDS[n] is not None])
+@counted
+@given(case=cases())
+def test_bilinear_and_bicubic_within_the_measured_bound(name, case, library_counter):
+    x, size = case
+    difference, _, _ = relative_difference(name, x, size)
+    assert difference <= BOUNDS[name], f"{name} {x.shape} -> {size}: {difference:.3g} > {BOUNDS[name]}"
+    library_counter("pillow")
+
+
+def check_ties(name, others, sizes):
+    """Where the preset's arithmetic and another one pick different source pixels (ties), the library
+    must pick the preset's. Every arithmetic in ``others`` must disagree somewhere in ``sizes`` (else the
+    check proves nothing); returns how many 1-D resizes ran through the library."""
+    spec = PRESETS[name].spec
+    disputed = set()
+    for other in others:
+        alternative = spec.replace(coordinate_arithmetic=other)
+        pairs = {(n, m) for n, m in sizes
+                 if not np.array_equal(axis_table(n, m, spec).index, axis_table(n, m, alternative).index)}
+        assert pairs, f"{other} picks the same pixels as {spec.coordinate_arithmetic} for all sizes tried"
+        disputed |= pairs
+    for n, m in sorted(disputed):
+        x = np.arange(n, dtype=np.float32)[None, :]  # the output holds the source indices
+        got = RUNNERS[name](x, (1, m))[0]
+        np.testing.assert_array_equal(got, axis_table(n, m, spec).index[:, 0], err_msg=f"{name} {n} -> {m}")
+    return len(disputed)
+
+
+def test_nearest_ties_follow_the_running_sum(library_counter):
+    """Pillow decides ties by its running float64 sum (``float64_accumulate``), not by the product
+    ``(x + 1/2) * (in / out)``, on every pair of sizes up to 64 where the two differ."""
+    sizes = [(n, m) for n in range(1, 65) for m in range(1, 65)]
+    library_counter("pillow", check_ties("pillow_nearest", ["float64_multiply"], sizes))
+
+
+def test_downscaling_widens_the_kernel(library_counter):
+    """Pillow always antialiases: a 2x BILINEAR downscale averages 4 taps (weights 1/8, 3/8, 3/8, 1/8),
+    which the non-antialiased half_pixel spec (2 taps, 1/2 and 1/2) does not reproduce."""
+    x = np.random.default_rng(0).standard_normal((1, 16)).astype(np.float32)
+    got = RUNNERS["pillow_bilinear"](x, (1, 8))
+    np.testing.assert_allclose(got, resize(x, (1, 8), preset="pillow_bilinear"), rtol=0, atol=1e-6)
+    plain = PRESETS["pillow_bilinear"].spec.replace(antialias=0, exclude_outside=0)
+    assert np.abs(got - resize(x, (1, 8), spec=plain)).max() > 1e-2
+    library_counter("pillow")
+
+
+def measure_inexpressible(rows, cases=200, seed=0):
+    """Print ``max|library - closest preset| / max|x|`` for calls no preset can express (``rows`` of
+    ``(label, runner(x, size), preset)``), separately for upsampling and downsampling (sizes 1..48)."""
+    rng = np.random.default_rng(seed)
+    for label, run, preset in rows:
+        worst = {"upsampling": 0.0, "downsampling": 0.0}
+        for _ in range(cases):
+            in_h, in_w, out_h, out_w = (int(v) for v in rng.integers(1, 49, 4))
+            x = rng.standard_normal((in_h, in_w)).astype(np.float32)
+            got = np.asarray(run(x, (out_h, out_w)), dtype=np.float64).reshape(out_h, out_w)
+            d = float(np.abs(got - resize(x, (out_h, out_w), preset=preset)).max() / np.abs(x).max())
+            key = "upsampling" if out_h >= in_h and out_w >= in_w else "downsampling"
+            worst[key] = max(worst[key], d)
+        print(f"{label} vs {preset}: upsampling {worst['upsampling']:.2g}, downsampling {worst['downsampling']:.2g}")
+
+
+if __name__ == "__main__":  # re-measure BOUNDS: python tests/test_presets_pillow.py [cases]; or: ... --inexpressible
+    import sys
+
+    if sys.argv[1:] == ["--inexpressible"]:
+        from PIL import Image
+
+        def pil_call(name):
+            resample = getattr(Image.Resampling, name)
+            return lambda x, size: np.asarray(Image.fromarray(x).resize((size[1], size[0]), resample))
+
+        measure_inexpressible([
+            ("Pillow BOX", pil_call("BOX"), "pillow_bilinear"),
+            ("Pillow HAMMING", pil_call("HAMMING"), "pillow_bilinear"),
+            ("Pillow LANCZOS", pil_call("LANCZOS"), "pillow_bicubic"),
+        ])
+        sys.exit()
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+    for name in [n for n in PILLOW_PRESETS if BOUNDS[n] is not None]:
+        worst = [0.0, None]
+
+        @settings(max_examples=count, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @given(case=cases())
+        def measure(case):
+            d = relative_difference(name, *case)[0]
+            if d > worst[0]:
+                worst[:] = [d, (case[0].shape, case[1])]
+
+        measure()
+        print(f"{name}: max |Pillow - preset| / max|x| = {worst[0]:.3g} at {worst[1]} over {count} cases")

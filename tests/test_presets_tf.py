@@ -1,0 +1,274 @@
+"""The TensorFlow 2, TensorFlow 1 (``tf.compat.v1``), Keras and TFLite presets against the real libraries,
+run eagerly (TFLite: ``tf.lite.Interpreter``) on float32 NHWC images.
+
+Nearest presets must match exactly (TF computes ``(x + 0.5f) * scale`` or ``x * scale`` in float32 with
+``scale = float(in) / float(out)``, the ``float32_multiply`` arithmetic). Bilinear and the antialiased
+kernels are compared within the bound measured for TF's float32 arithmetic; bicubic without antialias
+within the bound of TF's 1024-entry coefficient table (``BOUNDS``; ``python tests/test_presets_tf.py``
+re-measures them, see notes/presets-cv2-pil-tf.md).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from consistent_resize import PRESETS, axis_table, resize, source_coordinates
+from consistent_resize.kernels import cubic
+from consistent_resize.libraries import RUNNERS, available
+
+tf = pytest.importorskip("tensorflow")
+
+#: preset -> None if it must match exactly, else the bound on max|library - preset| / max|x| that the
+#: test asserts; in brackets the maximum measured over 2000 cases of sizes <= 48 (TF 2.17.1 / 2.21).
+BOUNDS = {
+    "tf_nearest": None,
+    "tf1_nearest": None,
+    "tf1_nearest_align_corners": None,
+    "tf1_nearest_half_pixel": None,
+    "keras_nearest": None,
+    "tf_bilinear": 5e-7,  # [1.9e-7 / 1.9e-7]: float32 lerp
+    "tf1_bilinear": 5e-7,  # [1.7e-7 / 1.8e-7]
+    "tf1_bilinear_align_corners": 5e-7,  # [1.8e-7 / 1.8e-7]
+    "tf1_bilinear_half_pixel": 5e-7,  # [1.8e-7 / 1.8e-7]
+    "keras_bilinear": 5e-7,  # [2.1e-7 / 1.6e-7]
+    "tf_bilinear_antialias": 1.5e-5,  # [5.1e-6 / 6.9e-6]: float32 weights and sums (scale_and_translate)
+    "tf_bicubic_antialias": 1.5e-5,  # [7.6e-6 / 6.5e-6]: idem
+    "tf_bicubic": 2e-3,  # [1.3e-3 / 1.4e-3]: the kernel is read from a 1024-entry table
+    "tf1_bicubic": 2e-3,  # [1.4e-3 / 1.2e-3]: idem
+    "tf1_bicubic_align_corners": 2e-3,  # [1.3e-3 / 1.2e-3]: idem
+    "tf1_bicubic_half_pixel": 2e-3,  # [1.2e-3 / 1.3e-3]: idem
+    "keras_bicubic": 2e-3,  # [1.2e-3 / 1.3e-3]: idem
+    "tflite_nearest": None,
+    "tflite_nearest_align_corners": None,
+    "tflite_nearest_half_pixel": None,
+    "tflite_bilinear": 5e-7,  # [2.2e-7 / 2.2e-7]: float32 lerp (builtin kernel)
+    "tflite_bilinear_align_corners": 5e-7,  # [1.8e-7 / 1.7e-7]
+    "tflite_bilinear_half_pixel": 8e-7,  # [3.8e-7 / 4.0e-7]
+}
+#: bound on max|TFLite with XNNPACK - preset| / max|x| for constant-size models; in brackets the maximum
+#: measured over 25 random shapes of sizes <= 47 (TF 2.17.1)
+XNNPACK_BOUNDS = {
+    "tflite_bilinear": 5e-7,  # [1.2e-7]
+    "tflite_bilinear_align_corners": 5e-7,  # [9.7e-8]
+    "tflite_bilinear_half_pixel": 1e-5,  # [4.0e-6]: XNNPACK computes its own float32 weights
+    "tflite_nearest": 0.0,
+    "tflite_nearest_half_pixel": 0.0,
+    "tflite_nearest_align_corners": 0.0,
+}
+TF_PRESETS = sorted(name for name, p in PRESETS.items() if p.library in ("tensorflow", "keras"))
+MAX_SIZE = 48
+#: the counter fixture only adds to a session total, so sharing it between generated inputs is safe
+counted = settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+def installed(names):
+    """``names`` as pytest params; Keras presets skipped (with the reason) where Keras is missing or not
+    on the TensorFlow backend."""
+    params = []
+    for name in names:
+        marks = []
+        if PRESETS[name].library == "keras":
+            if not available("keras"):
+                marks.append(pytest.mark.skip(reason="keras is not installed"))
+            else:
+                import keras
+
+                if keras.backend.backend() != "tensorflow":
+                    marks.append(pytest.mark.skip(
+                        reason=f"the keras presets describe the TensorFlow backend, not {keras.backend.backend()}"))
+        params.append(pytest.param(name, marks=marks))
+    return params
+
+
+@st.composite
+def axis_sizes(draw, max_size=MAX_SIZE):
+    """(in, out) of one axis: any pair, identity, size 1 on either side, integer and odd ratios."""
+    kind = draw(st.sampled_from(["any", "any", "identity", "in_1", "out_1", "up", "down", "odd_ratio"]))
+    n = draw(st.integers(1, max_size))
+    if kind == "identity":
+        return n, n
+    if kind == "in_1":
+        return 1, n
+    if kind == "out_1":
+        return n, 1
+    if kind in ("up", "down"):
+        k = draw(st.integers(2, 6))
+        small = max(1, n // k)
+        return (small, small * k) if kind == "up" else (small * k, small)
+    if kind == "odd_ratio":  # in/out = p/q with small p, q: many exact ties (x + 1/2) * in / out
+        p, q = draw(st.integers(1, 7)), draw(st.integers(1, 7))
+        m = max(1, n // max(p, q))
+        return p * m, q * m
+    return n, draw(st.integers(1, max_size))
+
+
+@st.composite
+def cases(draw):
+    (in_h, out_h), (in_w, out_w) = draw(axis_sizes()), draw(axis_sizes())
+    seed = draw(st.integers(0, 2**32 - 1))
+    x = np.random.default_rng(seed).standard_normal((in_h, in_w)).astype(np.float32)
+    return x, (out_h, out_w)
+
+
+def relative_difference(name, x, size):
+    """``max|library - preset| / max|x|`` and both outputs (float64)."""
+    got = RUNNERS[name](x, size)
+    want = resize(x, size, preset=name).astype(np.float64)
+    assert got.shape == want.shape == tuple(size)
+    return float(np.abs(got - want).max() / np.abs(x).max()), got, want
+
+
+def test_every_tf_and_keras_preset_is_tested():
+    assert sorted(BOUNDS) == TF_PRESETS
+    assert all(name in RUNNERS for name in TF_PRESETS)
+
+
+@pytest.mark.parametrize("name", installed(n for n in TF_PRESETS if BOUNDS[n] is None))
+@counted
+@given(case=cases())
+def test_nearest_presets_match_exactly(name, case, library_counter):
+    x, size = case
+    _, got, want = relative_difference(name, x, size)
+    np.testing.assert_array_equal(got, want)
+    library_counter(PRESETS[name].library)
+
+
+@pytest.mark.parametrize("name", installed(n for n in TF_PRESETS if BOUNDS[n] is not None))
+@counted
+@given(case=cases())
+def test_presets_within_the_measured_bound(name, case, library_counter):
+    x, size = case
+    difference, _, _ = relative_difference(name, x, size)
+    assert difference <= BOUNDS[name], f"{name} {x.shape} -> {size}: {difference:.3g} > {BOUNDS[name]}"
+    library_counter(PRESETS[name].library)
+
+
+def check_ties(name, others, sizes):
+    """Where the preset's arithmetic and another one pick different source pixels (ties), the library
+    must pick the preset's. Every arithmetic in ``others`` must disagree somewhere in ``sizes`` (else the
+    check proves nothing); returns how many 1-D resizes ran through the library."""
+    spec = PRESETS[name].spec
+    disputed = set()
+    for other in others:
+        alternative = spec.replace(coordinate_arithmetic=other)
+        pairs = {(n, m) for n, m in sizes
+                 if not np.array_equal(axis_table(n, m, spec).index, axis_table(n, m, alternative).index)}
+        assert pairs, f"{other} picks the same pixels as {spec.coordinate_arithmetic} for all sizes tried"
+        disputed |= pairs
+    for n, m in sorted(disputed):
+        x = np.arange(n, dtype=np.float32)[None, :]  # the output holds the source indices
+        got = RUNNERS[name](x, (1, m))[0]
+        np.testing.assert_array_equal(got, axis_table(n, m, spec).index[:, 0], err_msg=f"{name} {n} -> {m}")
+    return len(disputed)
+
+
+@pytest.mark.parametrize(
+    "name", ["tf_nearest", "tf1_nearest", "tf1_nearest_align_corners", "tflite_nearest_half_pixel"]
+)
+def test_nearest_ties_are_decided_in_float32(name, library_counter):
+    """TF decides ties by its float32 product (``float32_multiply``), not by the float64 one, on every pair
+    of sizes up to 48 where the two differ."""
+    sizes = [(n, m) for n in range(1, 49) for m in range(1, 49)]
+    library_counter("tensorflow", check_ties(name, ["float64_multiply"], sizes))
+
+
+@pytest.mark.parametrize("name", sorted(XNNPACK_BOUNDS))
+def test_tflite_constant_size_models_with_xnnpack(name, library_counter):
+    """A model converted with a constant output size runs with TFLite's default delegate (XNNPACK where it
+    takes the op); a few shapes, within the bound measured for it (nearest: exactly)."""
+    from consistent_resize.libraries._tf_calls import run_tflite, tflite_model
+
+    spec = PRESETS[name].spec
+    method = "nearest" if spec.mode == "nearest" else "bilinear"
+    align_corners = spec.coordinate_transformation_mode == "align_corners"
+    half_pixel = spec.coordinate_transformation_mode in ("half_pixel", "tf_half_pixel_for_nn")
+    rng = np.random.default_rng(7)
+    for shape, size in [((42, 4), (41, 32)), ((5, 7), (9, 3)), ((30, 26), (22, 46))]:
+        x = rng.standard_normal(shape).astype(np.float32)
+        model = tflite_model(method, align_corners, half_pixel, size=size, shape=shape)
+        got = run_tflite(model, x, size, delegates=True)
+        difference = np.abs(got - resize(x, size, preset=name)).max() / np.abs(x).max()
+        assert difference <= XNNPACK_BOUNDS[name], f"{name} {shape} -> {size}: {difference:.3g}"
+        library_counter("tensorflow")
+
+
+def table_cubic_row(name, n, m):
+    """The 1-D resize matrix of TF's bicubic *with* its coefficient table: the fractional offset of every
+    source coordinate rounded to a multiple of 1/1024 (``lrintf(delta * 1024)``), then the preset's
+    taps, border rule and normalisation."""
+    spec = PRESETS[name].spec
+    coords = source_coordinates(spec, n, m)
+    base = np.floor(coords)
+    delta = np.rint((coords - base) * 1024) / 1024
+    kernel = cubic(spec.cubic_coeff_a)
+    matrix = np.zeros((m, n))
+    for o in range(m):
+        for i in range(-1, 3):
+            j = int(base[o]) + i
+            w = float(kernel(np.array(i - delta[o])))
+            if 0 <= j < n:
+                matrix[o, j] += w
+            elif not spec.exclude_outside:
+                matrix[o, min(max(j, 0), n - 1)] += w
+        matrix[o] /= matrix[o].sum() if spec.exclude_outside else 1.0
+    return matrix
+
+
+@pytest.mark.parametrize("name", ["tf_bicubic", "tf1_bicubic", "tf1_bicubic_align_corners"])
+def test_bicubic_difference_is_the_coefficient_table(name, library_counter):
+    """The bicubic bound is the table: with the offset rounded to 1/1024 as TF does, the difference falls
+    from ~1e-3 to float32 rounding."""
+    rng = np.random.default_rng(0)
+    for n, m in [(5, 13), (13, 5), (7, 7), (3, 29), (31, 10)]:
+        x = rng.standard_normal((1, n)).astype(np.float32)
+        got = RUNNERS[name](x, (1, m))[0]
+        np.testing.assert_allclose(got, table_cubic_row(name, n, m) @ x[0].astype(np.float64), rtol=0, atol=2e-6)
+    library_counter("tensorflow", 5)
+
+
+def measure_inexpressible(rows, cases=200, seed=0):
+    """Print ``max|library - closest preset| / max|x|`` for calls no preset can express (``rows`` of
+    ``(label, runner(x, size), preset)``), separately for upsampling and downsampling (sizes 1..48)."""
+    rng = np.random.default_rng(seed)
+    for label, run, preset in rows:
+        worst = {"upsampling": 0.0, "downsampling": 0.0}
+        for _ in range(cases):
+            in_h, in_w, out_h, out_w = (int(v) for v in rng.integers(1, 49, 4))
+            x = rng.standard_normal((in_h, in_w)).astype(np.float32)
+            got = np.asarray(run(x, (out_h, out_w)), dtype=np.float64).reshape(out_h, out_w)
+            d = float(np.abs(got - resize(x, (out_h, out_w), preset=preset)).max() / np.abs(x).max())
+            key = "upsampling" if out_h >= in_h and out_w >= in_w else "downsampling"
+            worst[key] = max(worst[key], d)
+        print(f"{label} vs {preset}: upsampling {worst['upsampling']:.2g}, downsampling {worst['downsampling']:.2g}")
+
+
+if __name__ == "__main__":  # re-measure BOUNDS: python tests/test_presets_tf.py [cases]; or: ... --inexpressible
+    import sys
+
+    if sys.argv[1:] == ["--inexpressible"]:
+        def tf_call(method):
+            return lambda x, size: tf.image.resize(x[None, :, :, None], size, method=method).numpy()
+
+        measure_inexpressible([
+            ("tf.image.resize area", tf_call("area"), "tf_bilinear_antialias"),
+            ("tf.image.resize lanczos3", tf_call("lanczos3"), "tf_bicubic_antialias"),
+            ("tf.image.resize lanczos5", tf_call("lanczos5"), "tf_bicubic_antialias"),
+            ("tf.image.resize gaussian", tf_call("gaussian"), "tf_bicubic_antialias"),
+            ("tf.image.resize mitchellcubic", tf_call("mitchellcubic"), "tf_bicubic_antialias"),
+        ])
+        sys.exit()
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    for name in [n for n in TF_PRESETS if BOUNDS[n] is not None]:
+        worst = [0.0, None]
+
+        @settings(max_examples=count, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @given(case=cases())
+        def measure(case):
+            d = relative_difference(name, *case)[0]
+            if d > worst[0]:
+                worst[:] = [d, (case[0].shape, case[1])]
+
+        measure()
+        print(f"{name}: max |library - preset| / max|x| = {worst[0]:.3g} at {worst[1]} over {count} cases")
