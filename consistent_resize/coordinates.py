@@ -12,12 +12,12 @@ float32_divide        ``v / float32(s)``, ``s = float32(out) / float32(in)`` whe
                       sizes are given; every step in float32 (see the notes below)
 float32_multiply      ``v * r``, ``r = float32(in) / float32(out)`` (``float32(1 /   PyTorch, TF, TFLite
                       scale)`` when a scale is given); every step in float32
-float32_fma           as ``float32_multiply``, but ``to_input(x + 0.5) - 0.5`` is    PyTorch's 1-D and
-                      one fused multiply-add (rounded once), as compilers contract  3-D nearest-exact
-                      ``scale * (x + 0.5) - 0.5`` on FMA hardware; and             CPU kernels (x86
-                      ``tf_half_pixel_for_nn`` is evaluated as PyTorch's            AVX2/AVX512 builds;
-                      nearest-exact does: ``fl(fl(fma(r, x + 0.5, -0.5)) + 0.5)``   its 2-D kernel:
-                                                                                    float32_multiply)
+float32_fma           as ``float32_multiply``, but ``to_input(x + 0.5) - 0.5`` is    PyTorch's
+                      one fused multiply-add (rounded once), as compilers contract  nearest-exact CPU
+                      ``scale * (x + 0.5) - 0.5`` on FMA hardware; and             kernels (x86 AVX2/
+                      ``tf_half_pixel_for_nn`` is evaluated as PyTorch's            AVX512) in 1-D, 3-D
+                      nearest-exact does: ``fl(fl(fma(r, x + 0.5, -0.5)) + 0.5)``   and large 2-D
+                                                                                    outputs
 float64_multiply      ``v * r``, ``r = in / out`` (``1 / scale``); float64           Chainer
 float64_reciprocal    ``v * r``, ``r = 1 / (out / in)`` (``1 / scale``); float64     OpenCV
 float64_accumulate    ``v0 * r`` then ``+ r`` once per output index (a running      Pillow NEAREST,

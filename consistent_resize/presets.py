@@ -42,7 +42,7 @@ _PRESET_LIST = [
        coordinate_arithmetic="float32_multiply"),
     _p("pytorch_nearest_exact", "torch", "torch.nn.functional.interpolate(x, size, mode='nearest-exact')",
        mode="nearest", coordinate_transformation_mode="tf_half_pixel_for_nn", nearest_mode="floor",
-       coordinate_arithmetic="float32_multiply"),  # 2-D; PyTorch's 1-D and 3-D kernels: float32_fma
+       coordinate_arithmetic="float32_multiply"),  # small 2-D outputs; 1-D, 3-D, larger 2-D: float32_fma
     _p("pytorch_bilinear", "torch", "torch.nn.functional.interpolate(x, size, mode='bilinear', align_corners=False)",
        **_LINEAR, coordinate_transformation_mode="half_pixel", coordinate_arithmetic="float32_multiply"),
     _p("pytorch_bilinear_align_corners", "torch",
