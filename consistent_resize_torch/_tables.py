@@ -1,0 +1,113 @@
+"""Per-axis tables as device tensors, built once per (axis, device, dtype) and cached.
+
+The tables come from the core (``consistent_resize.tables.axis_table``); this module only moves them to
+the tensor's device and dtype, and derives the transposed table that the gradient gathers with (the
+adjoint ``A^T g`` as a gather-and-sum too, so the backward needs no atomic scatter and is deterministic).
+"""
+
+from __future__ import annotations
+
+import collections
+import threading
+from typing import NamedTuple
+
+import numpy as np
+import torch
+
+from consistent_resize.spec import ResizeSpec
+from consistent_resize.tables import AxisTable, axis_table
+
+#: How many device tables are kept (least recently used ones are dropped first).
+CACHE_SIZE = 512
+
+
+class DeviceTable(NamedTuple):
+    """One axis' gather table on a device: ``out[o] = sum_k weight[o, k] * x[index[k][o]]``.
+
+    ``index`` is a tuple of K int64 vectors (one per tap), ``weight`` a tuple of K vectors of the compute
+    dtype, ``outside`` a bool vector (or None when no output is outside), all of length ``rows``.
+    """
+
+    rows: int
+    index: tuple
+    weight: tuple
+    outside: torch.Tensor | None
+
+
+def transpose_table(table: AxisTable) -> tuple[np.ndarray, np.ndarray]:
+    """The gather table of ``A^T``: for each input index, the outputs that read it and their weights.
+
+    Returns:
+        ``(index, weight)`` of shape ``(in_size, KT)``; rows are padded with weight-0 taps that repeat
+        the row's first index (index 0 for an input no output reads).
+    """
+    out_size, taps = table.index.shape
+    rows = np.repeat(np.arange(out_size), taps)
+    cols = table.index.ravel()
+    weight = table.weight.ravel()
+    keep = weight != 0
+    rows, cols, weight = rows[keep], cols[keep], weight[keep]
+    order = np.lexsort((rows, cols))
+    rows, cols, weight = rows[order], cols[order], weight[order]
+    counts = np.bincount(cols, minlength=table.in_size)
+    width = max(int(counts.max(initial=0)), 1)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    column = np.arange(len(cols)) - starts[cols]
+    first = np.zeros(table.in_size, np.int64)
+    has = counts > 0
+    first[has] = rows[starts[has]]
+    t_index = np.repeat(first[:, None], width, axis=1)
+    t_weight = np.zeros((table.in_size, width))
+    t_index[cols, column] = rows
+    t_weight[cols, column] = weight
+    return t_index, t_weight
+
+
+_CACHE: "collections.OrderedDict[tuple, DeviceTable]" = collections.OrderedDict()
+_LOCK = threading.Lock()
+
+
+def device_table(
+    in_size: int,
+    out_size: int,
+    spec: ResizeSpec,
+    scale: float | None,
+    roi: tuple[float, float] | None,
+    device: torch.device,
+    dtype: torch.dtype,
+    transposed: bool = False,
+) -> DeviceTable:
+    """The (cached) gather table of one axis on ``device`` with weights of ``dtype``.
+
+    Args:
+        in_size, out_size, spec, scale, roi: as ``axis_table``.
+        device, dtype: where the table lives and the weights' dtype (the compute dtype).
+        transposed: the table of the adjoint (rows are input indices) instead of the forward one.
+    """
+    key = (in_size, out_size, spec, scale, roi, str(device), dtype, transposed)
+    with _LOCK:
+        found = _CACHE.get(key)
+        if found is not None:
+            _CACHE.move_to_end(key)
+            return found
+    table = axis_table(in_size, out_size, spec, scale, roi)
+    if transposed:
+        index, weight = transpose_table(table)
+        outside = None
+    else:
+        index, weight = table.index, table.weight
+        outside = torch.from_numpy(np.array(table.outside)).to(device) if table.outside.any() else None
+    index_t = torch.from_numpy(np.array(index.T)).to(device)
+    weight_t = torch.from_numpy(np.array(weight.T)).to(device=device, dtype=dtype)
+    made = DeviceTable(index.shape[0], tuple(index_t.unbind(0)), tuple(weight_t.unbind(0)), outside)
+    with _LOCK:
+        _CACHE[key] = made
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return made
+
+
+def clear_cache() -> None:
+    """Drop every cached device table (e.g. to free GPU memory)."""
+    with _LOCK:
+        _CACHE.clear()
