@@ -1,0 +1,228 @@
+"""ONNX export with ``onnx_chainer`` (shipped inside Chainer 7.8.1): one standard ``Resize`` node per resize.
+
+- ``convert_resize``: the converter of our ``ResizeFunction`` (node name ``ConsistentResize``);
+  registered in ``onnx_chainer``'s table when this module is imported, so a plain
+  ``onnx_chainer.export`` exports models that use ``consistent_resize_chainer.resize`` / ``Resize`` /
+  ``resize_images``.
+- ``convert_resize_images``: a converter for ``chainer.functions.resize_images`` with Chainer's real
+  semantics (``align_corners=True`` -> ``coordinate_transformation_mode="align_corners"``).
+  ``onnx_chainer``'s own converter emits a linear ``Resize`` with ONNX's default ``half_pixel``
+  coordinates, which is not what Chainer computes. Pass ``external_converters=CONVERTERS`` (or call
+  ``export`` below) to use ours.
+- ``export(model, args, ...)``: ``onnx_chainer.export`` with these converters and opset 19.
+
+The node's attributes are ``spec.to_onnx()`` (opset 19), but for two that have no effect for the
+sizes at hand and that onnxruntime refuses (``exported_spec``); with an older ``opset_version`` the
+attributes that opset lacks are left out when they hold ONNX's default, and a spec that needs them is
+refused. ``_runtime_check`` warns where onnxruntime will compute something else for these sizes.
+The output size goes in the ``sizes`` input (the ``scales`` input if the resize was given
+``scale_factor``), as ``(N, C, *out)``; with ``size`` and a ``keep_aspect_ratio_policy`` other than
+``stretch``, ``sizes`` holds the requested spatial sizes and ``axes`` names the spatial axes, so that
+only they take part in the policy.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from consistent_resize.arguments import plan_axes
+from consistent_resize.presets import PRESETS
+from consistent_resize.spec import ResizeSpec
+from consistent_resize.tables import axis_table
+
+from ._import import import_chainer
+from .drop_in import chainer_preset
+
+import_chainer()
+import onnx_chainer  # noqa: E402
+from onnx_chainer import mapping, onnx_helper  # noqa: E402
+
+#: The opset whose ``Resize`` has every attribute of ``ResizeSpec``.
+OPSET = 19
+#: ONNX's defaults of the attributes added after opset 11 (antialias, keep_aspect_ratio_policy: 18).
+_LATER_ATTRIBUTES = {"antialias": (18, 0), "keep_aspect_ratio_policy": (18, "stretch")}
+
+
+def onnx_attributes(spec: ResizeSpec, opset_version: int) -> dict[str, Any]:
+    """The ``Resize`` attributes of ``spec`` that ``opset_version`` has (all of ``spec.to_onnx()`` from
+    opset 19 on); a ValueError if the spec needs a later opset."""
+    if opset_version < 11:
+        raise ValueError(f"Resize with coordinate modes needs opset_version >= 11, got {opset_version}")
+    attributes = spec.to_onnx()
+    if spec.coordinate_transformation_mode == "half_pixel_symmetric" and opset_version < 19:
+        raise ValueError(f"coordinate_transformation_mode 'half_pixel_symmetric' needs opset_version >= 19, "
+                         f"got {opset_version}")
+    for name, (since, default) in _LATER_ATTRIBUTES.items():
+        if opset_version < since:
+            if attributes[name] != default:
+                raise ValueError(f"{name}={attributes[name]!r} needs opset_version >= {since}, got {opset_version}")
+            del attributes[name]
+    return attributes
+
+
+def float32_tolerance(p) -> float:
+    """How far float32 coordinate arithmetic may move a weight on this axis (a few float32 ulps of the
+    largest coordinate)."""
+    return 8 * float(np.finfo(np.float32).eps) * max(p.in_size, p.out_size, 1)
+
+
+def same_tables(spec: ResizeSpec, other: ResizeSpec, plans, tolerance=None) -> bool:
+    """Whether ``spec`` and ``other`` give the same per-axis matrices for ``plans`` (False where one of
+    them has no table: weights that sum to 0)."""
+    for p in plans:
+        try:
+            ours = axis_table(p.in_size, p.out_size, spec, p.scale, p.roi).matrix()
+            theirs = axis_table(p.in_size, p.out_size, other, p.scale, p.roi).matrix()
+        except ValueError:
+            return False
+        if np.abs(ours - theirs).max() > (0.0 if tolerance is None else tolerance(p)):
+            return False
+    return True
+
+
+def exported_spec(spec: ResizeSpec, plans, scales_given: bool) -> ResizeSpec:
+    """The spec written into the node: ``spec`` itself, except two attributes that have no effect for
+    these sizes and that onnxruntime refuses: ``keep_aspect_ratio_policy`` with ``scales`` (ONNX applies it
+    to ``sizes`` only) becomes ``stretch``; ``exclude_outside=1`` becomes 0 where it gives the same tables
+    (nearest; linear without antialias, where clamping and renormalising agree)."""
+    if scales_given and spec.keep_aspect_ratio_policy != "stretch":
+        spec = spec.replace(keep_aspect_ratio_policy="stretch")
+    if spec.exclude_outside and not (spec.mode == "cubic" or spec.antialias):
+        candidate = spec.replace(exclude_outside=0)
+        if same_tables(spec, candidate, plans):
+            spec = candidate
+    return spec
+
+
+def _runtime_check(spec: ResizeSpec, plans) -> None:
+    """Warn when onnxruntime (float32 arithmetic, ``consistent_resize``'s ``float32_divide``) would
+    compute another output length, or other tables beyond float32 rounding (a nearest-neighbour tie, a
+    weight that ``spec.coordinate_arithmetic`` rounds differently), for these sizes."""
+    for p in plans:
+        if p.scale is not None and spec.keep_aspect_ratio_policy == "stretch":
+            runtime_size = int(np.floor(np.float32(p.in_size) * np.float32(p.scale)))
+            if runtime_size != p.out_size:
+                warnings.warn(f"scale_factor {p.scale!r} of an axis of length {p.in_size}: a float32 ONNX "
+                              f"runtime computes output length {runtime_size}, Chainer {p.out_size}",
+                              UserWarning, stacklevel=4)
+                return
+    for p in plans:
+        if p.out_size == p.in_size:
+            matrix = axis_table(p.in_size, p.out_size, spec, p.scale, p.roi).matrix()
+            if not np.array_equal(matrix, np.eye(p.in_size)):
+                warnings.warn(
+                    f"{spec.describe()} is not the identity on an axis of length {p.in_size} that keeps "
+                    "its length; onnxruntime copies such an axis unchanged (whatever the scale)",
+                    UserWarning,
+                    stacklevel=4,
+                )
+                return
+    runtime = spec.replace(coordinate_arithmetic="float32_divide")
+    if not same_tables(spec, runtime, plans, float32_tolerance):
+        warnings.warn(
+            f"{spec.describe()} for {[(p.in_size, p.out_size) for p in plans]}: a float32 ONNX runtime "
+            "rounds some source coordinates to other pixels or weights than this spec's "
+            f"coordinate_arithmetic ({spec.coordinate_arithmetic!r}); its output will differ there",
+            UserWarning,
+            stacklevel=4,
+        )
+
+
+def resize_nodes(params, spec: ResizeSpec, input_shape, size=None, scale_factor=None, roi=None):
+    """The ONNX nodes (constants, then one ``Resize``) for a resize of the spatial axes of an input of
+    ``input_shape``; ``params`` is onnx_chainer's ``FunctionConverterParams``."""
+    opset = params.opset_version
+    context = params.context
+    ndim = len(input_shape)
+    plans = plan_axes(input_shape[2:], size, scale_factor, spec, roi)
+    spec = exported_spec(spec, plans, scales_given=scale_factor is not None)
+    _runtime_check(spec, plans)
+    attributes = onnx_attributes(spec, opset)
+
+    def omitted(name):  # Resize-11/12 need roi and scales present, if empty; 13+ takes "" for "none"
+        return "" if opset >= 13 else context.add_const(np.zeros(0, np.float32), name)
+
+    inputs = [params.input_names[0]]
+    spatial_only = spec.keep_aspect_ratio_policy != "stretch" and size is not None  # with ``axes``
+    if spec.coordinate_transformation_mode == "tf_crop_and_resize":
+        lead = 0 if spatial_only else 2  # roi lists the axes that ``axes`` names, or all of them
+        starts = [0.0] * lead + [p.roi[0] for p in plans]
+        ends = [1.0] * lead + [p.roi[1] for p in plans]
+        roi = np.array(starts + ends, dtype=np.float32)
+        inputs.append(context.add_const(roi, "roi"))
+    else:
+        inputs.append(omitted("roi"))
+    if spatial_only:
+        attributes["axes"] = list(range(2, ndim))
+        sizes = np.array([int(v) for v in _per_axis(size, ndim - 2)], np.int64)
+        inputs += ["", context.add_const(sizes, "sizes")]
+    elif scale_factor is not None:
+        scales = np.array([1.0, 1.0] + [float(v) for v in _per_axis(scale_factor, ndim - 2)], np.float32)
+        inputs.append(context.add_const(scales, "scales"))
+    else:
+        sizes = np.array(list(input_shape[:2]) + [p.out_size for p in plans], np.int64)
+        inputs += [omitted("scales"), context.add_const(sizes, "sizes")]
+    return (onnx_helper.make_node("Resize", inputs, params.output_names, **attributes),)
+
+
+def _per_axis(value, count: int):
+    if np.ndim(value) == 0:
+        return [value] * count
+    return list(value)
+
+
+def convert_resize(params):
+    """onnx_chainer converter of ``ResizeFunction``: one ``Resize`` node with ``spec.to_onnx()``."""
+    func = params.func
+    return resize_nodes(params, func.spec, func.inputs[0].shape, func.size, func.scale_factor, func.roi)
+
+
+def convert_resize_images(params):
+    """onnx_chainer converter of ``chainer.functions.resize_images`` with Chainer's semantics (the
+    ``chainer``, ``chainer_half_pixel`` and ``chainer_nearest`` presets)."""
+    func = params.func
+    spec = PRESETS[chainer_preset(func.mode, func.align_corners)].spec
+    return resize_nodes(params, spec, func.inputs[0].shape, size=(func.out_H, func.out_W))
+
+
+#: ``external_converters`` for ``onnx_chainer.export``: our resize, and ``F.resize_images`` fixed.
+CONVERTERS = {"ConsistentResize": convert_resize, "ResizeImages": convert_resize_images}
+
+
+def export(model, args, filename=None, *, opset_version: int = OPSET, external_converters=None, **kwargs):
+    """``onnx_chainer.export`` with ``CONVERTERS`` (``F.resize_images`` exported as Chainer computes it)
+    and opset 19 by default; other keywords are passed on.
+
+    Example:
+        >>> import chainer, chainer.functions as F
+        >>> model = chainer.Sequential(lambda x: F.resize_images(x, (4, 4)))
+        >>> graph = export(model, np.zeros((1, 1, 2, 2), np.float32))
+        >>> [node.op_type for node in graph.graph.node]
+        ['Constant', 'Resize']
+    """
+    converters = dict(CONVERTERS, **(external_converters or {}))
+    chainer = import_chainer()
+    quiet = chainer.disable_experimental_feature_warning
+    chainer.disable_experimental_feature_warning = True
+    try:
+        return _export(model, args, filename, opset_version, converters, kwargs)
+    finally:
+        chainer.disable_experimental_feature_warning = quiet
+
+
+def _export(model, args, filename, opset_version, converters, kwargs):
+    with warnings.catch_warnings():
+        # onnx_chainer warns that it was tested with opsets 7-11 and that external converters are
+        # experimental; neither applies to these converters, which the tests run through onnxruntime.
+        warnings.filterwarnings("ignore", message=".*opset_version.*", category=UserWarning)
+        return onnx_chainer.export(model, args, filename, opset_version=opset_version,
+                                   external_converters=converters, **kwargs)
+
+
+# Register our node's converter, so plain ``onnx_chainer.export`` handles it too. ``mapping.converters``
+# is the table ``onnx_chainer.export`` reads; ``ResizeImages`` keeps onnx_chainer's own converter unless
+# ``CONVERTERS`` is passed.
+mapping.converters["ConsistentResize"] = convert_resize
