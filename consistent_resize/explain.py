@@ -132,7 +132,7 @@ def explain(spec: ResizeSpec, in_size: int, out_size: Optional[int] = None, scal
     lines += [
         f"coordinate ({spec.coordinate_transformation_mode}): {formula(spec)}",
         f"  arithmetic ({spec.coordinate_arithmetic}): {arithmetic(spec)}",
-        "  L = resized length: scale * in for the *_divide arithmetics, the integer out for the others",
+        "  L = resized length: scale * in for float64_divide (as onnx's reference code), the integer out for the others",
         f"interpolation: {interpolation(spec)}",
         "",
         f"1-D table: in = {in_size}, out = {out_size}"
