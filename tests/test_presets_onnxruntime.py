@@ -50,6 +50,7 @@ from consistent_resize.libraries._onnxruntime_calls import (  # noqa: E402
     run_resize,
     run_upsample,
 )
+from preset_cases import axis_sizes  # noqa: E402
 
 onnxruntime.set_default_logger_severity(3)  # tf_half_pixel_for_nn at opset >= 13 logs a warning per node
 
@@ -161,28 +162,6 @@ def check(attributes, x, **kwargs):
 
 
 @st.composite
-def axis_sizes(draw):
-    """(in, out): any pair, identity, size 1 on either side, integer and odd ratios."""
-    kind = draw(st.sampled_from(["any", "any", "identity", "in_1", "out_1", "up", "down", "odd_ratio"]))
-    n = draw(st.integers(1, MAX_SIZE))
-    if kind == "identity":
-        return n, n
-    if kind == "in_1":
-        return 1, n
-    if kind == "out_1":
-        return n, 1
-    if kind in ("up", "down"):
-        k = draw(st.integers(2, 6))
-        small = max(1, n // k)
-        return (small, small * k) if kind == "up" else (small * k, small)
-    if kind == "odd_ratio":
-        p, q = draw(st.integers(1, 7)), draw(st.integers(1, 7))
-        m = max(1, n // max(p, q))
-        return p * m, q * m
-    return n, draw(st.integers(1, MAX_SIZE))
-
-
-@st.composite
 def axis_scales(draw, at_least_one=False):
     """(in, float32 scale) with onnxruntime's output length >= 1."""
     n = draw(st.integers(1, MAX_SIZE))
@@ -214,7 +193,7 @@ def roi_for(draw, ndim=2):
 @st.composite
 def cases(draw, by):
     if by == "sizes":
-        (in_h, out_h), (in_w, out_w) = draw(axis_sizes()), draw(axis_sizes())
+        (in_h, out_h), (in_w, out_w) = draw(axis_sizes(MAX_SIZE)), draw(axis_sizes(MAX_SIZE))
         amounts = dict(sizes=(out_h, out_w))
     else:
         (in_h, s_h), (in_w, s_w) = draw(axis_scales()), draw(axis_scales())
@@ -334,7 +313,7 @@ def test_upsample_opset_9(mode, data, library_counter):
 @given(data=st.data())
 def test_presets(name, data, library_counter):
     """The registered runner of each onnxruntime preset against ``resize(x, size, preset=name)``."""
-    (in_h, out_h), (in_w, out_w) = data.draw(axis_sizes()), data.draw(axis_sizes())
+    (in_h, out_h), (in_w, out_w) = data.draw(axis_sizes(MAX_SIZE)), data.draw(axis_sizes(MAX_SIZE))
     if name.startswith("onnx_upsample"):
         sizes = [(i, o) for i, o in ((in_h, out_h), (in_w, out_w))]
         assume(all(o >= i and output_length(i, np.float32(o) / np.float32(i)) == o for i, o in sizes))

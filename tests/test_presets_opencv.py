@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
 
 from consistent_resize import PRESETS, axis_table, resize
 from consistent_resize.libraries import RUNNERS
+from preset_cases import image_cases, relative_difference  # noqa: E402
 
 cv2 = pytest.importorskip("cv2")
 CV2_MAJOR = int(cv2.__version__.split(".")[0])
@@ -31,44 +32,6 @@ BOUNDS = {
 VERSIONS = {"opencv_nearest_exact": range(5, 100), "opencv4_nearest_exact": range(4, 5)}
 OPENCV_PRESETS = sorted(name for name, p in PRESETS.items() if p.library == "opencv")
 MAX_SIZE = 64
-
-
-@st.composite
-def axis_sizes(draw, max_size=MAX_SIZE):
-    """(in, out) of one axis: any pair, identity, size 1 on either side, integer and odd ratios."""
-    kind = draw(st.sampled_from(["any", "any", "identity", "in_1", "out_1", "up", "down", "odd_ratio"]))
-    n = draw(st.integers(1, max_size))
-    if kind == "identity":
-        return n, n
-    if kind == "in_1":
-        return 1, n
-    if kind == "out_1":
-        return n, 1
-    if kind in ("up", "down"):
-        k = draw(st.integers(2, 6))
-        small = max(1, n // k)
-        return (small, small * k) if kind == "up" else (small * k, small)
-    if kind == "odd_ratio":  # in/out = p/q with small p, q: many exact ties (x + 1/2) * in / out
-        p, q = draw(st.integers(1, 7)), draw(st.integers(1, 7))
-        m = max(1, n // max(p, q))
-        return p * m, q * m
-    return n, draw(st.integers(1, max_size))
-
-
-@st.composite
-def cases(draw):
-    (in_h, out_h), (in_w, out_w) = draw(axis_sizes()), draw(axis_sizes())
-    seed = draw(st.integers(0, 2**32 - 1))
-    x = np.random.default_rng(seed).standard_normal((in_h, in_w)).astype(np.float32)
-    return x, (out_h, out_w)
-
-
-def relative_difference(name, x, size):
-    """``max|library - preset| / max|x|`` and both outputs (float64)."""
-    got = RUNNERS[name](x, size)
-    want = resize(x, size, preset=name).astype(np.float64)
-    assert got.shape == want.shape == tuple(size)
-    return float(np.abs(got - want).max() / np.abs(x).max()), got, want
 
 
 def for_this_version(names):
@@ -94,7 +57,7 @@ def test_every_opencv_preset_is_tested():
 
 @pytest.mark.parametrize("name", for_this_version(n for n in OPENCV_PRESETS if BOUNDS[n] is None))
 @counted
-@given(case=cases())
+@given(case=image_cases(MAX_SIZE))
 def test_nearest_presets_match_exactly(name, case, library_counter):
     x, size = case
     _, got, want = relative_difference(name, x, size)
@@ -104,7 +67,7 @@ def test_nearest_presets_match_exactly(name, case, library_counter):
 
 @pytest.mark.parametrize("name", [n for n in OPENCV_PRESETS if BOUNDS[n] is not None])
 @counted
-@given(case=cases())
+@given(case=image_cases(MAX_SIZE))
 def test_linear_and_cubic_presets_within_the_measured_bound(name, case, library_counter):
     x, size = case
     difference, _, _ = relative_difference(name, x, size)
@@ -184,7 +147,7 @@ if __name__ == "__main__":  # re-measure BOUNDS: python tests/test_presets_openc
         worst = [0.0, None]
 
         @settings(max_examples=count, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-        @given(case=cases())
+        @given(case=image_cases(MAX_SIZE))
         def measure(case):
             d = relative_difference(name, *case)[0]
             if d > worst[0]:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
 
 from consistent_resize import PRESETS, axis_table, resize, source_coordinates
 from consistent_resize.kernels import cubic
 from consistent_resize.libraries import RUNNERS, available
+from preset_cases import image_cases, relative_difference  # noqa: E402
 
 tf = pytest.importorskip("tensorflow")
 
@@ -82,44 +83,6 @@ def installed(names):
     return params
 
 
-@st.composite
-def axis_sizes(draw, max_size=MAX_SIZE):
-    """(in, out) of one axis: any pair, identity, size 1 on either side, integer and odd ratios."""
-    kind = draw(st.sampled_from(["any", "any", "identity", "in_1", "out_1", "up", "down", "odd_ratio"]))
-    n = draw(st.integers(1, max_size))
-    if kind == "identity":
-        return n, n
-    if kind == "in_1":
-        return 1, n
-    if kind == "out_1":
-        return n, 1
-    if kind in ("up", "down"):
-        k = draw(st.integers(2, 6))
-        small = max(1, n // k)
-        return (small, small * k) if kind == "up" else (small * k, small)
-    if kind == "odd_ratio":  # in/out = p/q with small p, q: many exact ties (x + 1/2) * in / out
-        p, q = draw(st.integers(1, 7)), draw(st.integers(1, 7))
-        m = max(1, n // max(p, q))
-        return p * m, q * m
-    return n, draw(st.integers(1, max_size))
-
-
-@st.composite
-def cases(draw):
-    (in_h, out_h), (in_w, out_w) = draw(axis_sizes()), draw(axis_sizes())
-    seed = draw(st.integers(0, 2**32 - 1))
-    x = np.random.default_rng(seed).standard_normal((in_h, in_w)).astype(np.float32)
-    return x, (out_h, out_w)
-
-
-def relative_difference(name, x, size):
-    """``max|library - preset| / max|x|`` and both outputs (float64)."""
-    got = RUNNERS[name](x, size)
-    want = resize(x, size, preset=name).astype(np.float64)
-    assert got.shape == want.shape == tuple(size)
-    return float(np.abs(got - want).max() / np.abs(x).max()), got, want
-
-
 def test_every_tf_and_keras_preset_is_tested():
     assert sorted(BOUNDS) == TF_PRESETS
     assert all(name in RUNNERS for name in TF_PRESETS)
@@ -127,7 +90,7 @@ def test_every_tf_and_keras_preset_is_tested():
 
 @pytest.mark.parametrize("name", installed(n for n in TF_PRESETS if BOUNDS[n] is None))
 @counted
-@given(case=cases())
+@given(case=image_cases(MAX_SIZE))
 def test_nearest_presets_match_exactly(name, case, library_counter):
     x, size = case
     _, got, want = relative_difference(name, x, size)
@@ -137,7 +100,7 @@ def test_nearest_presets_match_exactly(name, case, library_counter):
 
 @pytest.mark.parametrize("name", installed(n for n in TF_PRESETS if BOUNDS[n] is not None))
 @counted
-@given(case=cases())
+@given(case=image_cases(MAX_SIZE))
 def test_presets_within_the_measured_bound(name, case, library_counter):
     x, size = case
     difference, _, _ = relative_difference(name, x, size)
@@ -264,7 +227,7 @@ if __name__ == "__main__":  # re-measure BOUNDS: python tests/test_presets_tf.py
         worst = [0.0, None]
 
         @settings(max_examples=count, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-        @given(case=cases())
+        @given(case=image_cases(MAX_SIZE))
         def measure(case):
             d = relative_difference(name, *case)[0]
             if d > worst[0]:

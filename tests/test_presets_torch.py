@@ -32,6 +32,7 @@ from consistent_resize.libraries import RUNNERS
 
 torch = pytest.importorskip("torch")
 from consistent_resize.libraries._torch_calls import PRESET_CALLS, interpolate  # noqa: E402
+from preset_cases import axis_sizes  # noqa: E402
 
 #: preset -> None if it must match exactly, else the bound on max|torch - preset| / max|x| that the
 #: test asserts (measured maximum in brackets: 1500 hypothesis cases with size or scale_factor, sizes
@@ -51,30 +52,8 @@ MAX_SIZE = 48
 
 
 @st.composite
-def axis_sizes(draw, max_size=MAX_SIZE):
-    """(in, out) of one axis: any pair, identity, size 1 on either side, integer and odd ratios."""
-    kind = draw(st.sampled_from(["any", "any", "identity", "in_1", "out_1", "up", "down", "odd_ratio"]))
-    n = draw(st.integers(1, max_size))
-    if kind == "identity":
-        return n, n
-    if kind == "in_1":
-        return 1, n
-    if kind == "out_1":
-        return n, 1
-    if kind in ("up", "down"):
-        k = draw(st.integers(2, 6))
-        small = max(1, n // k)
-        return (small, small * k) if kind == "up" else (small * k, small)
-    if kind == "odd_ratio":  # in/out = p/q with small p, q: many exact ties
-        p, q = draw(st.integers(1, 7)), draw(st.integers(1, 7))
-        m = max(1, n // max(p, q))
-        return p * m, q * m
-    return n, draw(st.integers(1, max_size))
-
-
-@st.composite
 def size_cases(draw):
-    (in_h, out_h), (in_w, out_w) = draw(axis_sizes()), draw(axis_sizes())
+    (in_h, out_h), (in_w, out_w) = draw(axis_sizes(MAX_SIZE)), draw(axis_sizes(MAX_SIZE))
     seed = draw(st.integers(0, 2**32 - 1))
     x = np.random.default_rng(seed).standard_normal((in_h, in_w)).astype(np.float32)
     return x, (out_h, out_w)

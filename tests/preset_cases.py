@@ -1,0 +1,53 @@
+"""Shapes for the preset suites (``tests/test_presets_*.py``): hypothesis strategies that draw the cases
+where libraries differ, and the relative difference a preset test asserts on."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+
+from consistent_resize import resize
+from consistent_resize.libraries import RUNNERS
+
+
+@st.composite
+def axis_sizes(draw, max_size):
+    """(in, out) of one axis: any pair, identity, size 1 on either side, integer and odd ratios.
+
+    ``in / out = p / q`` with small ``p, q`` makes exact nearest-neighbour ties ``(x + 1/2) * in / out``
+    frequent, which is where the libraries' arithmetics differ.
+    """
+    kind = draw(st.sampled_from(["any", "any", "identity", "in_1", "out_1", "up", "down", "odd_ratio"]))
+    n = draw(st.integers(1, max_size))
+    if kind == "identity":
+        return n, n
+    if kind == "in_1":
+        return 1, n
+    if kind == "out_1":
+        return n, 1
+    if kind in ("up", "down"):
+        k = draw(st.integers(2, 6))
+        small = max(1, n // k)
+        return (small, small * k) if kind == "up" else (small * k, small)
+    if kind == "odd_ratio":
+        p, q = draw(st.integers(1, 7)), draw(st.integers(1, 7))
+        m = max(1, n // max(p, q))
+        return p * m, q * m
+    return n, draw(st.integers(1, max_size))
+
+
+@st.composite
+def image_cases(draw, max_size):
+    """A float32 ``N(0, 1)`` image (every pixel distinct, so a wrong pick shows) and an output size."""
+    (in_h, out_h), (in_w, out_w) = draw(axis_sizes(max_size)), draw(axis_sizes(max_size))
+    seed = draw(st.integers(0, 2**32 - 1))
+    x = np.random.default_rng(seed).standard_normal((in_h, in_w)).astype(np.float32)
+    return x, (out_h, out_w)
+
+
+def relative_difference(name, x, size):
+    """``max|library - preset| / max|x|`` and both outputs (float64), the library run by its runner."""
+    got = RUNNERS[name](x, size)
+    want = resize(x, size, preset=name).astype(np.float64)
+    assert got.shape == want.shape == tuple(size)
+    return float(np.abs(got - want).max() / np.abs(x).max()), got, want
