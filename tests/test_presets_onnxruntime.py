@@ -268,7 +268,11 @@ def test_keep_aspect_ratio_policy(policy, data, library_counter):
     attributes["keep_aspect_ratio_policy"] = policy
     x, amounts, _ = data.draw(cases("sizes"))
     assume(attributes["coordinate_transformation_mode"] != "tf_crop_and_resize")
-    assume(min(policy_lengths(x.shape, amounts["sizes"], policy)[0]) >= 1)  # else an empty output
+    lengths, common = policy_lengths(x.shape, amounts["sizes"], policy)
+    assume(min(lengths) >= 1)  # else an empty output
+    # antialias with an axis that keeps its length under a common scale != 1: the departure the module
+    # docstring describes (unspecified in onnxruntime), found here with keep_aspect_ratio_policy too
+    assume(not (attributes.get("antialias") and common != 1 and any(n == i for n, i in zip(lengths, x.shape))))
     difference, got, want = compare(attributes, x, **amounts)
     if attributes["mode"] == "nearest":
         np.testing.assert_array_equal(got, want)
