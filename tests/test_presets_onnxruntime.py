@@ -8,7 +8,7 @@ exactly, linear and cubic within ``BOUND`` (float32 weights). ``float32_divide``
 arithmetic (consistent_resize/coordinates.py says how it evaluates each mode).
 
 Where onnxruntime departs from the ONNX operator, ``ort_expected`` models it and a test pins it with
-numbers (notes/presets-torch-chainer-ort.md):
+numbers (docs/presets-torch-chainer-onnxruntime.md):
 
 - output length from ``scales``: ``int(float32(scale) * float32(in))`` (ONNX: ``floor(in * scale)``);
 - an output of the input's shape is the input, unchanged, whatever the scales;

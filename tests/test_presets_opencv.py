@@ -3,7 +3,7 @@
 Nearest presets must match exactly (a tie decides a whole pixel, so each preset carries OpenCV's own
 coordinate arithmetic). Linear and cubic are compared within the bound measured for OpenCV's float32
 weights (``BOUNDS``; ``python tests/test_presets_opencv.py`` re-measures it, see
-notes/presets-cv2-pil-tf.md).
+docs/presets-opencv-pillow-tf.md).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Nearest presets must match exactly (TF computes ``(x + 0.5f) * scale`` or ``x * 
 ``scale = float(in) / float(out)``, the ``float32_multiply`` arithmetic). Bilinear and the antialiased
 kernels are compared within the bound measured for TF's float32 arithmetic; bicubic without antialias
 within the bound of TF's 1024-entry coefficient table (``BOUNDS``; ``python tests/test_presets_tf.py``
-re-measures them, see notes/presets-cv2-pil-tf.md).
+re-measures them, see docs/presets-opencv-pillow-tf.md).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Nearest presets match exactly, with ``size`` and with ``scale_factor`` (the scale enters PyTorch's
 formula, as in ``resize(..., scale_factor=...)``). Linear and cubic presets are compared within the bound
 measured for PyTorch's float32 weights (``BOUNDS``; ``python tests/test_presets_torch.py`` re-measures
-it). Two behaviours of PyTorch that no spec expresses are pinned (see notes/presets-torch-chainer-ort.md):
+it). Two behaviours of PyTorch that no spec expresses are pinned (see docs/presets-torch-chainer-onnxruntime.md):
 
 - with ``scale_factor``, an axis whose output length equals its input length although the scale is not
   1 is sometimes resized as if ``size`` had been given (the scale ignored), depending on the kernel
