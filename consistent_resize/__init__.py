@@ -11,6 +11,7 @@ from .reference import adjoint, plan, resize
 from .spec import (
     COORDINATE_ARITHMETICS,
     COORDINATE_TRANSFORMATION_MODES,
+    EXTENSION_MODES,
     MODES,
     NEAREST_MODES,
     ONNX_ATTRIBUTES,
@@ -26,6 +27,7 @@ __all__ = [
     "COORDINATE_ARITHMETICS",
     "COORDINATE_TRANSFORMATION_MODES",
     "MODES",
+    "EXTENSION_MODES",
     "NEAREST_MODES",
     "ONNX_ATTRIBUTES",
     "PRESETS",

@@ -33,9 +33,10 @@ def resolve_spec(spec: ResizeSpec | None = None, preset: str | None = None) -> R
     if spec is not None and preset is not None:
         raise ValueError("give spec or preset, not both")
     if preset is not None:
-        from .presets import PRESETS
+        from .presets import EXTENSION_PRESETS, PRESETS
 
-        return PRESETS[check_choice("preset", preset, PRESETS)].spec
+        known = {**PRESETS, **EXTENSION_PRESETS}
+        return known[check_choice("preset", preset, known)].spec
     if spec is None:
         return ResizeSpec()
     if not isinstance(spec, ResizeSpec):

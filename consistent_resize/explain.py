@@ -13,7 +13,7 @@ from typing import Dict, Optional
 
 from . import coordinates
 from .coordinates import source_coordinates
-from .presets import PRESETS
+from .presets import EXTENSION_PRESETS, PRESETS
 from .spec import ResizeSpec
 from .tables import axis_table
 
@@ -30,6 +30,17 @@ KERNELS = {
     "linear": "k(t) = max(0, 1 - |t|), support 1",
     "cubic": "Keys cubic, a = {a:g}: k(t) = (a+2)|t|^3 - (a+3)|t|^2 + 1 for |t| <= 1, "
     "a|t|^3 - 5a|t|^2 + 8a|t| - 4a for 1 < |t| < 2, else 0; support 2",
+    # beyond ONNX (consistent_resize.kernels gives each formula)
+    "box": "k(t) = 1 for -1/2 < t <= 1/2, else 0; support 1/2; taps limited to the window "
+    "floor(c + 1 - 1/(2 sa)) <= j < floor(c + 1 + 1/(2 sa)) (Pillow's)",
+    "area": "weight of pixel j = overlap of [j - 1/2, j + 1/2] with the output pixel [c - 1/(2s), c + 1/(2s)] "
+    "(s = scale, at every scale); support (1 + 1/s)/2",
+    "lanczos": "k(t) = sinc(t) sinc(t/{radius}) for |t| < {radius}, else 0, sinc(t) = sin(pi t)/(pi t); "
+    "support {radius}",
+    "hamming": "k(t) = sinc(t) (0.54 + 0.46 cos(pi t)) for |t| < 1, else 0; support 1",
+    "gaussian": "k(t) = exp(-t^2 / (2 * {sigma:g}^2)) for |t| < 3 * {sigma:g}, else 0; support {support:g}",
+    "mitchell": "Mitchell-Netravali, B = {b:g}, C = {c:g}: 6k(t) = (12-9B-6C)|t|^3 + (-18+12B+6C)|t|^2 + (6-2B) "
+    "for |t| < 1, (-B-6C)|t|^3 + (6B+30C)|t|^2 + (-12B-48C)|t| + (8B+24C) for 1 <= |t| < 2, else 0; support 2",
 }
 
 
@@ -94,7 +105,11 @@ def interpolation(spec: ResizeSpec) -> str:
     """One line on how the taps of an output are chosen and weighted."""
     if spec.mode == "nearest":
         return f"nearest ({spec.nearest_mode}): {NEAREST_RULES[spec.nearest_mode]}, clamped to [0, in - 1]"
-    text = f"{spec.mode}: {KERNELS[spec.mode].format(a=spec.cubic_coeff_a)}"
+    text = f"{spec.mode}: " + KERNELS[spec.mode].format(
+        a=spec.cubic_coeff_a, radius=spec.lanczos_radius, sigma=spec.gaussian_sigma,
+        support=3 * spec.gaussian_sigma, b=spec.mitchell_b, c=spec.mitchell_c)
+    if spec.mode not in ("linear", "cubic"):
+        text += "; weights normalised to sum 1 (beyond ONNX)"
     if spec.antialias:
         text += "; antialias: when downscaling by s < 1 the kernel is stretched to k(t * s), support / s, " \
                 "weights normalised to sum 1"
@@ -128,7 +143,7 @@ def explain(spec: ResizeSpec, in_size: int, out_size: Optional[int] = None, scal
     coords = source_coordinates(spec, in_size, out_size, scale, roi)
     lines = [f"spec: {spec.describe()}"]
     if preset is not None:
-        lines.append(f"preset {preset}: {PRESETS[preset].call}")
+        lines.append(f"preset {preset}: {(PRESETS.get(preset) or EXTENSION_PRESETS[preset]).call}")
     lines += [
         f"coordinate ({spec.coordinate_transformation_mode}): {formula(spec)}",
         f"  arithmetic ({spec.coordinate_arithmetic}): {arithmetic(spec)}",
@@ -157,7 +172,7 @@ def check_preset(name: str) -> str:
     """
     import difflib
 
-    if name in PRESETS:
+    if name in PRESETS or name in EXTENSION_PRESETS:
         return name
     close = difflib.get_close_matches(name, list(PRESETS), n=3, cutoff=0.5)
     hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""

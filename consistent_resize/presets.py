@@ -174,6 +174,55 @@ _PRESET_LIST = [
 #: Preset name -> ``Preset`` (``.spec``, ``.call``, ``.library``).
 PRESETS: Mapping[str, Preset] = {p.name: p for p in _PRESET_LIST}
 
+# --- Beyond ONNX (issue 9): kernels no ONNX Resize node expresses -----------------------------------------
+_PIL = dict(coordinate_transformation_mode="half_pixel", antialias=1, exclude_outside=1,
+            coordinate_arithmetic="float64_multiply")
+_TF = dict(coordinate_transformation_mode="half_pixel", exclude_outside=1, coordinate_arithmetic="float32_multiply")
+_EXTENSION_LIST = [
+    _p("pillow_box", "pillow", "PIL.Image.Image.resize((w, h), PIL.Image.BOX)  # mode 'F'", mode="box", **_PIL),
+    _p("pillow_hamming", "pillow", "PIL.Image.Image.resize((w, h), PIL.Image.HAMMING)  # mode 'F'",
+       mode="hamming", **_PIL),
+    _p("pillow_lanczos", "pillow", "PIL.Image.Image.resize((w, h), PIL.Image.LANCZOS)  # mode 'F'",
+       mode="lanczos", lanczos_radius=3, **_PIL),
+    _p("opencv_area", "opencv",
+       "cv2.resize(x, (w, h), interpolation=cv2.INTER_AREA)  # out <= in on both axes, or out >= in on both",
+       mode="area", coordinate_transformation_mode="half_pixel", exclude_outside=1,
+       coordinate_arithmetic="float64_reciprocal"),
+    _p("opencv_lanczos4", "opencv", "cv2.resize(x, (w, h), interpolation=cv2.INTER_LANCZOS4)",
+       mode="lanczos", lanczos_radius=4, coordinate_transformation_mode="half_pixel",
+       coordinate_arithmetic="float64_reciprocal"),
+    _p("tf_area", "tensorflow", "tf.image.resize(x, size, method='area')", mode="area", **_TF),
+    _p("tf1_area", "tensorflow", "tf.compat.v1.image.resize_area(x, size)  # align_corners=False",
+       mode="area", **_TF),
+    _p("tf_lanczos3", "tensorflow", "tf.image.resize(x, size, method='lanczos3')  # antialias=False",
+       mode="lanczos", lanczos_radius=3, **_TF),
+    _p("tf_lanczos3_antialias", "tensorflow", "tf.image.resize(x, size, method='lanczos3', antialias=True)",
+       mode="lanczos", lanczos_radius=3, antialias=1, **_TF),
+    _p("tf_lanczos5", "tensorflow", "tf.image.resize(x, size, method='lanczos5')  # antialias=False",
+       mode="lanczos", lanczos_radius=5, **_TF),
+    _p("tf_lanczos5_antialias", "tensorflow", "tf.image.resize(x, size, method='lanczos5', antialias=True)",
+       mode="lanczos", lanczos_radius=5, antialias=1, **_TF),
+    _p("tf_gaussian", "tensorflow", "tf.image.resize(x, size, method='gaussian')  # antialias=False",
+       mode="gaussian", gaussian_sigma=0.5, **_TF),
+    _p("tf_gaussian_antialias", "tensorflow", "tf.image.resize(x, size, method='gaussian', antialias=True)",
+       mode="gaussian", gaussian_sigma=0.5, antialias=1, **_TF),
+    _p("tf_mitchellcubic", "tensorflow", "tf.image.resize(x, size, method='mitchellcubic')  # antialias=False",
+       mode="mitchell", mitchell_b=1 / 3, mitchell_c=1 / 3, **_TF),
+    _p("tf_mitchellcubic_antialias", "tensorflow",
+       "tf.image.resize(x, size, method='mitchellcubic', antialias=True)",
+       mode="mitchell", mitchell_b=1 / 3, mitchell_c=1 / 3, antialias=1, **_TF),
+    _p("keras_lanczos3", "keras", "keras.layers.Resizing(h, w, interpolation='lanczos3')",
+       mode="lanczos", lanczos_radius=3, **_TF),
+    _p("keras_lanczos5", "keras", "keras.layers.Resizing(h, w, interpolation='lanczos5')",
+       mode="lanczos", lanczos_radius=5, **_TF),
+]
+
+#: Presets beyond ONNX (``spec.mode`` in ``EXTENSION_MODES``; ``spec.to_onnx()`` refuses them), proven by
+#: ``tests/test_presets_extensions.py``. Kept apart from ``PRESETS`` (the ONNX-expressible table that the
+#: exporters, the README table and ``compare`` walk) until every framework layer exports them;
+#: ``resize(..., preset=name)`` accepts both.
+EXTENSION_PRESETS: Mapping[str, Preset] = {p.name: p for p in _EXTENSION_LIST}
+
 
 def preset_spec(name: str) -> ResizeSpec:
     """The spec of a preset, with a clear error (and the closest names) for an unknown one."""

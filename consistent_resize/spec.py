@@ -4,6 +4,11 @@ Every field except ``coordinate_arithmetic`` is an ONNX attribute with ONNX's na
 default, so ``ResizeSpec.from_onnx(node_attributes)`` and ``spec.to_onnx()`` map a spec to one ONNX node
 and back. ``coordinate_arithmetic`` is beyond ONNX: it says in which float arithmetic the source
 coordinate is computed, which decides nearest-neighbour ties (see SPEC.md, "Coordinate arithmetic").
+
+Beyond ONNX (issue 9): ``mode`` may also be one of ``EXTENSION_MODES`` (``box``, ``area``, ``lanczos``,
+``hamming``, ``gaussian``, ``mitchell``; kernels in ``consistent_resize.kernels``), with the parameters
+``lanczos_radius``, ``gaussian_sigma``, ``mitchell_b`` and ``mitchell_c``. Such a spec has no ONNX node:
+``to_onnx()`` raises a ValueError for it. The parameters' defaults leave every ONNX spec unchanged.
 """
 
 from __future__ import annotations
@@ -14,7 +19,19 @@ from typing import Any, Mapping
 
 from ._names import check_choice
 
+#: The modes of ONNX ``Resize``.
 MODES = ("nearest", "linear", "cubic")
+#: Modes beyond ONNX (``to_onnx()`` refuses them): Pillow/OpenCV/TensorFlow kernels.
+EXTENSION_MODES = ("box", "area", "lanczos", "hamming", "gaussian", "mitchell")
+#: Every mode a ``ResizeSpec`` accepts.
+ALL_MODES = MODES + EXTENSION_MODES
+#: Fields beyond ONNX that parametrise an extension kernel, with the mode each belongs to.
+KERNEL_PARAMETERS = {
+    "lanczos_radius": "lanczos",
+    "gaussian_sigma": "gaussian",
+    "mitchell_b": "mitchell",
+    "mitchell_c": "mitchell",
+}
 COORDINATE_TRANSFORMATION_MODES = (
     "half_pixel",
     "half_pixel_symmetric",
@@ -71,7 +88,9 @@ class ResizeSpec:
     """The semantics of one resize. Defaults are ONNX ``Resize``'s defaults.
 
     Args:
-        mode: ``"nearest"``, ``"linear"`` or ``"cubic"`` (ONNX ``mode``).
+        mode: ``"nearest"``, ``"linear"`` or ``"cubic"`` (ONNX ``mode``); beyond ONNX one of
+            ``EXTENSION_MODES``: ``"box"``, ``"area"``, ``"lanczos"``, ``"hamming"``, ``"gaussian"``,
+            ``"mitchell"`` (formulas in ``consistent_resize.kernels``).
         coordinate_transformation_mode: how an output index maps to a source coordinate
             (SPEC.md gives each formula).
         nearest_mode: how ``mode="nearest"`` rounds the source coordinate.
@@ -82,6 +101,12 @@ class ResizeSpec:
             (``tf_crop_and_resize`` only).
         keep_aspect_ratio_policy: how ``sizes`` are reconciled with the aspect ratio.
         coordinate_arithmetic: beyond ONNX; the float arithmetic of the source coordinate.
+        lanczos_radius: beyond ONNX; the ``a`` of ``mode="lanczos"`` (an integer >= 1; 3 Pillow/TF
+            lanczos3, 5 TF lanczos5, 4 OpenCV INTER_LANCZOS4).
+        gaussian_sigma: beyond ONNX; the standard deviation of ``mode="gaussian"`` (support
+            ``3 * sigma``; 0.5 is TF's ``gaussian``).
+        mitchell_b, mitchell_c: beyond ONNX; the ``B, C`` of ``mode="mitchell"`` (Mitchell-Netravali;
+            1/3, 1/3 is TF's ``mitchellcubic``).
 
     Example:
         >>> ResizeSpec(mode="linear", coordinate_transformation_mode="align_corners").mode
@@ -97,10 +122,14 @@ class ResizeSpec:
     extrapolation_value: float = 0.0
     keep_aspect_ratio_policy: str = "stretch"
     coordinate_arithmetic: str = "float64_divide"
+    lanczos_radius: int = 3
+    gaussian_sigma: float = 0.5
+    mitchell_b: float = 1 / 3
+    mitchell_c: float = 1 / 3
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
-        check_choice("mode", self.mode, MODES)
+        check_choice("mode", self.mode, ALL_MODES)
         check_choice(
             "coordinate_transformation_mode",
             self.coordinate_transformation_mode,
@@ -113,6 +142,20 @@ class ResizeSpec:
         set_(self, "extrapolation_value", _finite("extrapolation_value", self.extrapolation_value))
         set_(self, "exclude_outside", _flag("exclude_outside", self.exclude_outside))
         set_(self, "antialias", _flag("antialias", self.antialias))
+        radius = self.lanczos_radius
+        if isinstance(radius, bool) or not float(_finite("lanczos_radius", radius)).is_integer() or radius < 1:
+            raise ValueError(f"lanczos_radius must be an integer >= 1, got {radius!r}")
+        set_(self, "lanczos_radius", int(radius))
+        set_(self, "gaussian_sigma", _finite("gaussian_sigma", self.gaussian_sigma))
+        if self.gaussian_sigma <= 0:
+            raise ValueError(f"gaussian_sigma must be > 0, got {self.gaussian_sigma!r}")
+        set_(self, "mitchell_b", _finite("mitchell_b", self.mitchell_b))
+        set_(self, "mitchell_c", _finite("mitchell_c", self.mitchell_c))
+        if self.antialias and self.mode == "area":
+            raise ValueError(
+                "mode 'area' weighs each input pixel by its overlap with the output pixel at every scale "
+                "(antialiased by definition); leave antialias=0"
+            )
         if self.antialias and self.mode == "nearest":
             raise ValueError(
                 "antialias=1 needs mode 'linear' or 'cubic' (ONNX defines no antialiased nearest); "
@@ -139,14 +182,29 @@ class ResizeSpec:
         if not_onnx:
             raise ValueError(f"unknown keyword(s) {not_onnx}; expected 'coordinate_arithmetic'")
         values = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in attributes.items()}
+        if "mode" in values:  # an ONNX node names an ONNX mode; the extension modes are not attributes
+            check_choice("mode", values["mode"], MODES)
         return cls(**values, **beyond_onnx)
+
+    @property
+    def beyond_onnx(self) -> bool:
+        """Whether ``mode`` is one of ``EXTENSION_MODES`` (no ONNX ``Resize`` node expresses the spec)."""
+        return self.mode in EXTENSION_MODES
 
     def to_onnx(self) -> dict[str, Any]:
         """All ONNX ``Resize`` attributes of this spec, defaults included.
 
         ``coordinate_arithmetic`` has no ONNX attribute; an exporter checks with
         ``consistent_resize.onnx_tables_equal`` that the runtime's arithmetic gives the same tables.
+
+        Raises:
+            ValueError: the mode is beyond ONNX (one of ``EXTENSION_MODES``).
         """
+        if self.beyond_onnx:
+            raise ValueError(
+                f"mode {self.mode!r} is beyond ONNX Resize (whose modes are {', '.join(map(repr, MODES))}); "
+                "a spec with an extension mode has no ONNX Resize node"
+            )
         return {name: getattr(self, name) for name in ONNX_ATTRIBUTES}
 
     def replace(self, **changes: Any) -> "ResizeSpec":

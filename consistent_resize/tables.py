@@ -8,11 +8,15 @@ How a table is built from the source coordinate ``c = x_original`` (module ``coo
 
 - nearest: one tap, ``round(c)`` by ``nearest_mode`` (``round_prefer_floor = ceil(c - 1/2)``,
   ``round_prefer_ceil = floor(c + 1/2)``, ``floor``, ``ceil``), clamped to ``[0, in - 1]``.
-- linear / cubic: with ``sa = min(s, 1)`` if antialias else 1 and the kernel's support ``S``,
-  taps ``j = b + i`` for ``i = i0 .. 1 - i0``, ``i0 = floor(-S / sa) + 1``, ``b = ceil(c) - 1``, weight
-  ``k((j - c) * sa)``. Antialias normalises the weights to sum 1. ``exclude_outside`` gives taps
-  outside ``[0, in - 1]`` weight 0 and renormalises; otherwise their index is clamped to the nearest
-  border (edge replication).
+- every other mode (a kernel ``k`` of ``consistent_resize.kernels``, support ``S``): with
+  ``sa = min(s, 1)`` if antialias else 1 (always 1 for ``area``, whose kernel holds the scale itself),
+  taps ``j = b + i`` for ``i = i0 .. 1 - i0``, ``i0 = floor(-S / sa) + 1``, ``b = ceil(c) - 1`` (one
+  more tap on each side for ``box``, the one kernel non-zero at ``t = +S``, whose taps are also limited to
+  Pillow's window ``floor(c + 1 - S / sa) <= j < floor(c + 1 + S / sa)``, so that a tie at the edge is
+  decided as Pillow decides it), weight ``k((j - c) * sa)``.
+  The weights are normalised to sum 1 under antialias and always for the extension kernels (which are no
+  partition of unity). ``exclude_outside`` gives taps outside ``[0, in - 1]`` weight 0 and
+  renormalises; otherwise their index is clamped to the nearest border (edge replication).
 
 Canonical form: taps of one row that read the same index are merged (weights summed), taps of weight 0
 are dropped (so a NaN or Inf reaches only the outputs that read it with a non-zero weight), rows are
@@ -72,13 +76,18 @@ def _nearest_taps(spec: ResizeSpec, coords: np.ndarray, in_size: int):
 
 
 def _kernel_taps(spec: ResizeSpec, coords: np.ndarray, in_size: int, scale: float):
-    kernel = kernel_for(spec)
-    sa = min(scale, 1.0) if spec.antialias else 1.0
-    i0 = math.floor(-kernel.support / sa) + 1
+    kernel = kernel_for(spec, scale)
+    sa = min(scale, 1.0) if spec.antialias and not kernel.scaled else 1.0
+    i0 = math.floor(-kernel.support / sa) + 1 - int(kernel.closed)
     base = np.ceil(coords) - 1
     index = base[:, None] + np.arange(i0, 2 - i0)[None, :]
     weight = kernel.function((index - coords[:, None]) * sa)
-    if spec.antialias:
+    if kernel.closed:  # the window decides ties at its edges (Pillow: xmin = int(center - support + 0.5))
+        reach = kernel.support / sa
+        center = coords[:, None] + 0.5
+        weight = np.where((index >= np.floor(center - reach + 0.5)) & (index < np.floor(center + reach + 0.5)),
+                          weight, 0.0)
+    if spec.antialias or kernel.normalise:
         weight = weight / _checked_sum(weight, spec)
     inside = (index >= 0) & (index <= in_size - 1)
     if spec.exclude_outside:

@@ -289,6 +289,12 @@ def _kernel_taps(spec: ResizeSpec, coords: tf.Tensor, in_size: tf.Tensor, scale:
 @tf.autograph.experimental.do_not_convert  # plain Python control flow on the spec
 def axis_table(spec: ResizeSpec, plan: GraphAxisPlan) -> GraphAxisTable:
     """Port of ``tables.axis_table`` (before its canonical form) for one axis of a graph plan."""
+    if spec.mode not in _SUPPORT and spec.mode != "nearest":
+        raise ValueError(
+            f"mode {spec.mode!r} (beyond ONNX) needs static spatial sizes in consistent_resize_tf: the in-graph "
+            f"tables for sizes known only when the graph runs exist for modes 'nearest', "
+            f"{', '.join(repr(m) for m in _SUPPORT)}; give the input a static shape"
+        )
     in_size, out_size = plan.in_size, plan.out_size
     coords = source_coordinates(spec, in_size, out_size, plan.scale, plan.roi)
     if spec.coordinate_transformation_mode == "tf_crop_and_resize":

@@ -11,7 +11,8 @@ from consistent_resize.libraries import RUNNERS, available
 
 SEED = np.array([[64.0, 32.0], [64.0, 32.0]], dtype=np.float32)
 SIZE = (4, 4)
-SEEDED = sorted(name for name in RUNNERS if PRESETS[name].spec.mode == "linear" and not PRESETS[name].spec.antialias)
+SEEDED = sorted(name for name in RUNNERS if name in PRESETS  # RUNNERS also holds the EXTENSION_PRESETS
+                and PRESETS[name].spec.mode == "linear" and not PRESETS[name].spec.antialias)
 
 
 def _library_row(name):

@@ -19,6 +19,8 @@ from consistent_resize import (
     resize,
 )
 
+from consistent_resize.spec import KERNEL_PARAMETERS  # noqa: E402
+
 onnx = pytest.importorskip("onnx")
 
 
@@ -26,7 +28,8 @@ def test_fields_are_the_onnx_resize_attributes_plus_the_arithmetic():
     schema = onnx.defs.get_schema("Resize", 19)
     onnx_names = set(schema.attributes) - {"axes"}  # axes is a call argument: resize(..., axes=...)
     assert set(ONNX_ATTRIBUTES) == onnx_names
-    assert {f.name for f in dataclasses.fields(ResizeSpec)} == onnx_names | {"coordinate_arithmetic"}
+    beyond_onnx = {"coordinate_arithmetic"} | set(KERNEL_PARAMETERS)  # issue 9: the extension kernels' parameters
+    assert {f.name for f in dataclasses.fields(ResizeSpec)} == onnx_names | beyond_onnx
 
 
 def test_defaults_are_onnx_defaults():

@@ -50,7 +50,10 @@ def available(library: str) -> bool:
     return True
 
 
-for _module in ("_torch_calls", "_chainer_calls", "_onnxruntime_calls", "_opencv_calls", "_pillow_calls", "_tf_calls"):
+for _module in (
+    "_torch_calls", "_chainer_calls", "_onnxruntime_calls", "_opencv_calls", "_pillow_calls", "_tf_calls",
+    "_extension_calls",
+):
     try:
         importlib.import_module(f"{__name__}.{_module}")
     except ModuleNotFoundError as error:  # the module itself not written yet
