@@ -161,7 +161,7 @@ class _LegacyResize(torch.autograd.Function):
 
     @staticmethod
     def symbolic(g, x, sizes, scales, roi, spec_args, node_inputs, axes):
-        spec = ResizeSpec(**dict(zip(_ops.SPEC_FIELDS, spec_args)))
+        spec = _ops._spec(*spec_args)
         _check_opset(getattr(g, "opset", MIN_OPSET), spec)
         node_roi, node_scales, node_sizes = node_inputs
 

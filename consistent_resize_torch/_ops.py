@@ -16,14 +16,13 @@ with the transposed table (no atomic scatter): deterministic on every device.
 from __future__ import annotations
 
 import functools
-import math
 from typing import Optional, Sequence
 
 import torch
 
-from consistent_resize.spec import ResizeSpec
+from consistent_resize.spec import KERNEL_PARAMETERS as KERNEL_PARAMETER_FIELDS, ResizeSpec
 
-from ._tables import DeviceTable, device_table
+from . import _axis
 
 #: The ResizeSpec fields, in the order the operators take them.
 SPEC_FIELDS = (
@@ -36,17 +35,27 @@ SPEC_FIELDS = (
     "extrapolation_value",
     "keep_aspect_ratio_policy",
     "coordinate_arithmetic",
+    "kernel_parameters",
 )
+#: The kernel parameters of the modes beyond ONNX, carried as one float list (the last operator argument).
+KERNEL_PARAMETERS = tuple(KERNEL_PARAMETER_FIELDS)
 
 
 def spec_args(spec: ResizeSpec) -> tuple:
     """The operator arguments that carry ``spec``."""
-    return tuple(getattr(spec, name) for name in SPEC_FIELDS)
+    fields = tuple(getattr(spec, name) for name in SPEC_FIELDS[:-1])
+    return fields + ([float(getattr(spec, name)) for name in KERNEL_PARAMETERS],)
 
 
 @functools.lru_cache(maxsize=256)
+def _cached_spec(*fields) -> ResizeSpec:
+    *onnx_fields, kernel_parameters = fields
+    return ResizeSpec(**dict(zip(SPEC_FIELDS[:-1], onnx_fields)), **dict(zip(KERNEL_PARAMETERS, kernel_parameters)))
+
+
 def _spec(*fields) -> ResizeSpec:
-    return ResizeSpec(**dict(zip(SPEC_FIELDS, fields)))
+    *onnx_fields, kernel_parameters = fields
+    return _cached_spec(*onnx_fields, tuple(kernel_parameters))
 
 
 def compute_dtype(dtype: torch.dtype) -> torch.dtype:
@@ -63,38 +72,41 @@ def output_memory_format(x: torch.Tensor) -> torch.memory_format:
     return torch.contiguous_format
 
 
-def _axis_plans(in_sizes, out_sizes, scales, roi):
-    count = len(in_sizes)
-    rois = [None] * count if roi is None else [(float(roi[i]), float(roi[count + i])) for i in range(count)]
-    scale_list = [None] * count if scales is None else [float(s) for s in scales]
-    return [(int(i), int(o), s, r) for i, o, s, r in zip(in_sizes, out_sizes, scale_list, rois)]
+def _resize_impl(x, sizes, scales, roi, *spec_fields):
+    """The body of ``resize_op`` (also called directly by the eager fast path)."""
+    spec = _spec(*spec_fields)
+    fmt = output_memory_format(x)
+    y = _axis.run(x, sizes, scales, roi, spec, compute_dtype(x.dtype), fmt != torch.contiguous_format,
+                  False, spec.extrapolation_value)
+    return y.to(x.dtype).contiguous(memory_format=fmt)
 
 
-def _gather_sum(y: torch.Tensor, axis: int, table: DeviceTable) -> torch.Tensor:
-    """One axis: ``out[:, o, :] = sum_k weight[k][o] * y[:, index[k][o], :]`` on a (before, axis, after)
-    view (index_select on a 3-D view: much faster on CPU than on the last axis of a 4-D/5-D tensor)."""
-    shape = tuple(y.shape)
-    before = math.prod(shape[:axis])
-    after = math.prod(shape[axis + 1:])
-    y3 = y.reshape(before, shape[axis], after)
-    out = None
-    for index, weight in zip(table.index, table.weight):
-        term = y3.index_select(1, index)
-        w = weight.view(1, table.rows, 1)
-        out = term.mul_(w) if out is None else out.addcmul_(term, w)
-    return out.view(shape[:axis] + (table.rows,) + shape[axis + 1:])
+def _adjoint_impl(grad, in_sizes, scales, roi, *spec_fields):
+    """The body of ``resize_adjoint_op`` (also called directly by the eager fast path)."""
+    spec = _spec(*spec_fields)
+    fmt = output_memory_format(grad)
+    channels_last = fmt != torch.contiguous_format
+    g = _axis.run(grad, in_sizes, scales, roi, spec, compute_dtype(grad.dtype), channels_last, True)
+    return g.to(grad.dtype).contiguous(memory_format=fmt)
 
 
-def _cheapest_order(from_sizes, to_sizes) -> list[int]:
-    """The axes in the order that keeps intermediate tensors smallest: shrinking axes first. (The axis
-    maps act on different axes, so they commute; only float rounding can tell orders apart.)"""
-    return sorted(range(len(from_sizes)), key=lambda a: to_sizes[a] / from_sizes[a])
+def _plain_eager(t: torch.Tensor) -> bool:
+    """True when nothing traces or transforms this call: a plain CPU/CUDA tensor, no torch.compile /
+    export / jit trace, no functorch transform, no TorchDispatchMode. Then the operator's body is called
+    directly (the custom operator's Python dispatch costs tens of microseconds per call); otherwise the
+    registered operator is called, so every tracer sees one opaque ``consistent_resize::resize``."""
+    return (
+        type(t) is torch.Tensor
+        and t.device.type in ("cpu", "cuda")
+        and not torch.compiler.is_compiling()
+        and not torch._C._are_functorch_transforms_active()
+        and not torch.jit.is_tracing()
+        and not _dispatch_mode_active()
+    )
 
 
-def _outside_view(table: DeviceTable, axis: int, ndim: int) -> torch.Tensor:
-    view = [1] * ndim
-    view[axis] = table.rows
-    return table.outside.view(view)
+def _dispatch_mode_active() -> bool:
+    return torch._C._len_torch_dispatch_stack() > 0
 
 
 @torch.library.custom_op("consistent_resize::resize", mutates_args=())
@@ -112,25 +124,12 @@ def resize_op(
     extrapolation_value: float,
     keep_aspect_ratio_policy: str,
     coordinate_arithmetic: str,
+    kernel_parameters: Sequence[float],
 ) -> torch.Tensor:
     """``A x`` (+ ``extrapolation_value`` where outside) over the trailing ``len(sizes)`` axes."""
-    spec = _spec(mode, coordinate_transformation_mode, nearest_mode, cubic_coeff_a, exclude_outside,
-                 antialias, extrapolation_value, keep_aspect_ratio_policy, coordinate_arithmetic)
-    first = x.dim() - len(sizes)
-    dtype = compute_dtype(x.dtype)
-    y = x.to(dtype)
-    mask = None
-    plans = _axis_plans(x.shape[first:], sizes, scales, roi)
-    for offset in _cheapest_order([p[0] for p in plans], [p[1] for p in plans]):
-        plan = plans[offset]
-        table = device_table(*plan[:2], spec, *plan[2:], x.device, dtype)
-        y = _gather_sum(y, first + offset, table)
-        if table.outside is not None:
-            here = _outside_view(table, first + offset, x.dim())
-            mask = here if mask is None else (mask | here)
-    if mask is not None:
-        y = y.masked_fill_(mask, extrapolation_value)
-    return y.to(x.dtype).contiguous(memory_format=output_memory_format(x))
+    return _resize_impl(x, sizes, scales, roi, mode, coordinate_transformation_mode, nearest_mode,
+                        cubic_coeff_a, exclude_outside, antialias, extrapolation_value,
+                        keep_aspect_ratio_policy, coordinate_arithmetic, kernel_parameters)
 
 
 @resize_op.register_fake
@@ -154,25 +153,36 @@ def resize_adjoint_op(
     extrapolation_value: float,
     keep_aspect_ratio_policy: str,
     coordinate_arithmetic: str,
+    kernel_parameters: Sequence[float],
 ) -> torch.Tensor:
     """``A^T grad``: the gradient of ``resize_op`` whose input had trailing sizes ``in_sizes``."""
-    spec = _spec(mode, coordinate_transformation_mode, nearest_mode, cubic_coeff_a, exclude_outside,
-                 antialias, extrapolation_value, keep_aspect_ratio_policy, coordinate_arithmetic)
-    first = grad.dim() - len(in_sizes)
-    dtype = compute_dtype(grad.dtype)
-    g = grad.to(dtype)
-    plans = _axis_plans(in_sizes, grad.shape[first:], scales, roi)
-    for offset in _cheapest_order([p[1] for p in plans], [p[0] for p in plans]):
-        plan = plans[offset]
-        table = device_table(*plan[:2], spec, *plan[2:], grad.device, dtype, transposed=True)
-        g = _gather_sum(g, first + offset, table)
-    return g.to(grad.dtype).contiguous(memory_format=output_memory_format(grad))
+    return _adjoint_impl(grad, in_sizes, scales, roi, mode, coordinate_transformation_mode, nearest_mode,
+                         cubic_coeff_a, exclude_outside, antialias, extrapolation_value,
+                         keep_aspect_ratio_policy, coordinate_arithmetic, kernel_parameters)
 
 
 @resize_adjoint_op.register_fake
 def _adjoint_fake(grad, in_sizes, scales, roi, *spec_fields):
     shape = list(grad.shape[: grad.dim() - len(in_sizes)]) + list(in_sizes)
     return torch.empty(shape, dtype=grad.dtype, device=grad.device, memory_format=output_memory_format(grad))
+
+
+def _fast_apply(function_cls, impl, args):
+    """``Function.apply`` without its per-call ``inspect.signature`` binding (the operators are always
+    called with all 14 arguments positionally, so the binding changes nothing). In plain eager mode
+    where autograd would record nothing (grad disabled or no input requiring grad, no forward-mode AD
+    level), the operator body runs directly. Functorch transforms take the standard path."""
+    if torch._C._are_functorch_transforms_active():
+        return torch.autograd.Function.apply.__func__(function_cls, *args)
+    x = args[0]
+    if (
+        _plain_eager(x)
+        and not (x.requires_grad and torch.is_grad_enabled())
+        and torch.autograd.forward_ad._current_level < 0
+    ):
+        return impl(*args)
+    args = torch._functorch.utils.unwrap_dead_wrappers(args)
+    return super(torch.autograd.Function, function_cls).apply(*args)
 
 
 # -- autograd: each operator's gradient is the other one ---------------------------------------------
@@ -183,11 +193,18 @@ class Resize(torch.autograd.Function):
 
     generate_vmap_rule = True
 
+    @classmethod
+    def apply(cls, *args, **kwargs):  # torch.compile never runs this: dynamo traces forward/backward
+        if kwargs:
+            return super().apply(*args, **kwargs)
+        return _fast_apply(cls, _resize_impl, args)
+
     @staticmethod
     def forward(x, sizes, scales, roi, mode, transformation, nearest, a, exclude, antialias, value, policy,
-                arithmetic):  # named, not *args: dynamo needs the explicit signature
-        return resize_op(x, sizes, scales, roi, mode, transformation, nearest, a, exclude, antialias, value,
-                         policy, arithmetic)
+                arithmetic, kernel_parameters):  # named, not *args: dynamo needs the explicit signature
+        op = _resize_impl if _plain_eager(x) else resize_op
+        return op(x, sizes, scales, roi, mode, transformation, nearest, a, exclude, antialias, value, policy,
+                  arithmetic, kernel_parameters)
 
     @staticmethod
     def setup_context(ctx, inputs, output):
@@ -197,7 +214,7 @@ class Resize(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return (Adjoint.apply(grad, ctx.in_sizes, *ctx.rest),) + (None,) * 12
+        return (Adjoint.apply(grad, ctx.in_sizes, *ctx.rest),) + (None,) * 13
 
 
 class Adjoint(torch.autograd.Function):
@@ -205,11 +222,18 @@ class Adjoint(torch.autograd.Function):
 
     generate_vmap_rule = True
 
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        if kwargs:
+            return super().apply(*args, **kwargs)
+        return _fast_apply(cls, _adjoint_impl, args)
+
     @staticmethod
     def forward(grad, in_sizes, scales, roi, mode, transformation, nearest, a, exclude, antialias, value,
-                policy, arithmetic):
-        return resize_adjoint_op(grad, in_sizes, scales, roi, mode, transformation, nearest, a, exclude,
-                                 antialias, value, policy, arithmetic)
+                policy, arithmetic, kernel_parameters):
+        op = _adjoint_impl if _plain_eager(grad) else resize_adjoint_op
+        return op(grad, in_sizes, scales, roi, mode, transformation, nearest, a, exclude, antialias, value,
+                  policy, arithmetic, kernel_parameters)
 
     @staticmethod
     def setup_context(ctx, inputs, output):
@@ -220,7 +244,7 @@ class Adjoint(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, grad_grad):
-        return (Resize.apply(grad_grad, ctx.out_sizes, *ctx.rest),) + (None,) * 12
+        return (Resize.apply(grad_grad, ctx.out_sizes, *ctx.rest),) + (None,) * 13
 
 
 # -- vmap: a vmapped dimension is folded into the batch dimension ------------------------------------

@@ -26,12 +26,25 @@ class DeviceTable(NamedTuple):
 
     ``index`` is a tuple of K int64 vectors (one per tap), ``weight`` a tuple of K vectors of the compute
     dtype, ``outside`` a bool vector (or None when no output is outside), all of length ``rows``.
+    ``index_matrix`` / ``weight_matrix`` are the same taps as ``(rows, K)`` tensors (``index`` and
+    ``weight`` are their columns). ``dense`` is the ``(rows, cols)`` matrix of the map in the compute
+    dtype, kept only for short axes (``cols <= DENSE_MAX_COLS``), else None; ``dense_t`` its transpose.
     """
 
     rows: int
     index: tuple
     weight: tuple
     outside: torch.Tensor | None
+    cols: int = 0
+    index_matrix: torch.Tensor | None = None
+    weight_matrix: torch.Tensor | None = None
+    dense: torch.Tensor | None = None
+    dense_t: torch.Tensor | None = None
+
+
+#: Longest axis (input length of the map) for which the dense matrix is kept (the dense product is used
+#: only for short axes, where it was measured faster than the gather; see ``_axis``).
+DENSE_MAX_COLS = 64
 
 
 def transpose_table(table: AxisTable) -> tuple[np.ndarray, np.ndarray]:
@@ -97,9 +110,24 @@ def device_table(
     else:
         index, weight = table.index, table.weight
         outside = torch.from_numpy(np.array(table.outside)).to(device) if table.outside.any() else None
-    index_t = torch.from_numpy(np.array(index.T)).to(device)
-    weight_t = torch.from_numpy(np.array(weight.T)).to(device=device, dtype=dtype)
-    made = DeviceTable(index.shape[0], tuple(index_t.unbind(0)), tuple(weight_t.unbind(0)), outside)
+    cols = table.out_size if transposed else table.in_size
+    index_t = torch.from_numpy(np.array(index, np.int64)).to(device)
+    weight_t = torch.from_numpy(np.array(weight)).to(device=device, dtype=dtype)
+    dense = None
+    if cols <= DENSE_MAX_COLS:
+        matrix = table.matrix().T if transposed else table.matrix()
+        dense = torch.from_numpy(np.ascontiguousarray(matrix)).to(device=device, dtype=dtype)
+    made = DeviceTable(
+        index.shape[0],
+        tuple(index_t.T.contiguous().unbind(0)),
+        tuple(weight_t.T.contiguous().unbind(0)),
+        outside,
+        cols,
+        index_t,
+        weight_t,
+        dense,
+        None if dense is None else dense.t().contiguous(),
+    )
     with _LOCK:
         _CACHE[key] = made
         while len(_CACHE) > CACHE_SIZE:
@@ -108,6 +136,10 @@ def device_table(
 
 
 def clear_cache() -> None:
-    """Drop every cached device table (e.g. to free GPU memory)."""
+    """Drop every cached device table and every cached plan (which holds tables), e.g. to free GPU
+    memory."""
+    from . import _axis  # the plans (imported here: _axis imports this module)
+
     with _LOCK:
         _CACHE.clear()
+    _axis.clear_cache()

@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 from consistent_resize import EXTENSION_MODES, MODES, ResizeSpec, reference, resize, source_coordinates
 from consistent_resize.libraries import RUNNERS, available
 from consistent_resize.presets import EXTENSION_PRESETS, PRESETS
-from consistent_resize.spec import KERNEL_PARAMETERS
 from preset_cases import image_cases  # noqa: E402
 
 #: preset -> the bound on max|library - preset| / max|x| that the test asserts; in brackets the maximum
@@ -236,22 +235,7 @@ def _input(shape):
     return np.random.default_rng(sum(shape)).standard_normal((2, 3, *shape))
 
 
-def _default_parameters(spec):
-    defaults = ResizeSpec()
-    return all(getattr(spec, name) == getattr(defaults, name) for name in KERNEL_PARAMETERS)
-
-
-#: consistent_resize_torch's custom operators carry the ONNX fields and coordinate_arithmetic only, so a
-#: non-default kernel parameter is lost on the way (the kernel runs with the default): strict xfail until
-#: the operators take them too
-TORCH_DROPS_PARAMETERS = pytest.mark.xfail(
-    strict=True, reason="consistent_resize_torch._ops.SPEC_FIELDS lacks lanczos_radius, gaussian_sigma, "
-                        "mitchell_b, mitchell_c: the operator rebuilds the spec with their defaults")
-
-
-@pytest.mark.parametrize("spec", [
-    pytest.param(s, marks=[] if _default_parameters(s) else [TORCH_DROPS_PARAMETERS]) for s in FRAMEWORK_SPECS
-], ids=lambda s: s.describe())
+@pytest.mark.parametrize("spec", FRAMEWORK_SPECS, ids=lambda s: s.describe())
 def test_torch_forward_and_gradient(spec):
     torch = pytest.importorskip("torch")
     import consistent_resize_torch
