@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 MODERN := .venv-modern
 MODERN_STAMP := $(MODERN)/.installed
 
-.PHONY: test demo bench test-modern install clean
+.PHONY: test demo bench gpu-check test-modern install clean
 
 $(STAMP): requirements/full.txt requirements/full-lock.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
+
+# The short prepared GPU script: CUDA agreement/determinism checks and the CUDA rows of the benchmark.
+# Skips with a message where no framework sees a GPU (set PYTHON= to a CUDA build of torch/TF).
+gpu-check: $(STAMP)
+	PYTHON=$${PYTHON:-$(BIN)/python} benchmarks/gpu_check.sh
 
 # The second CI leg: users without Chainer, on numpy 2 and current TensorFlow/Keras (and JAX).
 $(MODERN_STAMP): requirements/modern.txt pyproject.toml
