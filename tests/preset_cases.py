@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
-from consistent_resize import resize
+from consistent_resize import PRESETS, axis_table, resize
 from consistent_resize.libraries import RUNNERS
 
 
@@ -51,3 +51,22 @@ def relative_difference(name, x, size):
     want = resize(x, size, preset=name).astype(np.float64)
     assert got.shape == want.shape == tuple(size)
     return float(np.abs(got - want).max() / np.abs(x).max()), got, want
+
+
+def check_ties(name, others, sizes):
+    """Where the preset's arithmetic and another one pick different source pixels (ties), the library
+    must pick the preset's. Every arithmetic in ``others`` must disagree somewhere in ``sizes`` (else the
+    check proves nothing); returns how many 1-D resizes ran through the library."""
+    spec = PRESETS[name].spec
+    disputed = set()
+    for other in others:
+        alternative = spec.replace(coordinate_arithmetic=other)
+        pairs = {(n, m) for n, m in sizes
+                 if not np.array_equal(axis_table(n, m, spec).index, axis_table(n, m, alternative).index)}
+        assert pairs, f"{other} picks the same pixels as {spec.coordinate_arithmetic} for all sizes tried"
+        disputed |= pairs
+    for n, m in sorted(disputed):
+        x = np.arange(n, dtype=np.float32)[None, :]  # the output holds the source indices
+        got = RUNNERS[name](x, (1, m))[0]
+        np.testing.assert_array_equal(got, axis_table(n, m, spec).index[:, 0], err_msg=f"{name} {n} -> {m}")
+    return len(disputed)

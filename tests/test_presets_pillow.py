@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from consistent_resize import PRESETS, axis_table, resize
+from consistent_resize import PRESETS, resize
 from consistent_resize.libraries import RUNNERS
-from preset_cases import image_cases, relative_difference  # noqa: E402
+from preset_cases import check_ties, image_cases, relative_difference  # noqa: E402
 
 pytest.importorskip("PIL.Image")
 
@@ -54,25 +54,6 @@ def test_bilinear_and_bicubic_within_the_measured_bound(name, case, library_coun
     difference, _, _ = relative_difference(name, x, size)
     assert difference <= BOUNDS[name], f"{name} {x.shape} -> {size}: {difference:.3g} > {BOUNDS[name]}"
     library_counter("pillow")
-
-
-def check_ties(name, others, sizes):
-    """Where the preset's arithmetic and another one pick different source pixels (ties), the library
-    must pick the preset's. Every arithmetic in ``others`` must disagree somewhere in ``sizes`` (else the
-    check proves nothing); returns how many 1-D resizes ran through the library."""
-    spec = PRESETS[name].spec
-    disputed = set()
-    for other in others:
-        alternative = spec.replace(coordinate_arithmetic=other)
-        pairs = {(n, m) for n, m in sizes
-                 if not np.array_equal(axis_table(n, m, spec).index, axis_table(n, m, alternative).index)}
-        assert pairs, f"{other} picks the same pixels as {spec.coordinate_arithmetic} for all sizes tried"
-        disputed |= pairs
-    for n, m in sorted(disputed):
-        x = np.arange(n, dtype=np.float32)[None, :]  # the output holds the source indices
-        got = RUNNERS[name](x, (1, m))[0]
-        np.testing.assert_array_equal(got, axis_table(n, m, spec).index[:, 0], err_msg=f"{name} {n} -> {m}")
-    return len(disputed)
 
 
 def test_nearest_ties_follow_the_running_sum(library_counter):
