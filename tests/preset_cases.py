@@ -4,7 +4,7 @@ where libraries differ, and the relative difference a preset test asserts on."""
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from consistent_resize import PRESETS, axis_table, resize
 from consistent_resize.libraries import RUNNERS
@@ -70,3 +70,36 @@ def check_ties(name, others, sizes):
         got = RUNNERS[name](x, (1, m))[0]
         np.testing.assert_array_equal(got, axis_table(n, m, spec).index[:, 0], err_msg=f"{name} {n} -> {m}")
     return len(disputed)
+
+
+def measure_bounds(names, max_size, count, library):
+    """Print, for each preset, the largest ``max|library - preset| / max|x|`` over ``count`` hypothesis
+    cases: how the bounds pinned in the preset suites are re-measured (``python tests/test_presets_X.py N``)."""
+    for name in names:
+        worst = [0.0, None]
+
+        @settings(max_examples=count, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @given(case=image_cases(max_size))
+        def measure(case):
+            d = relative_difference(name, *case)[0]
+            if d > worst[0]:
+                worst[:] = [d, (case[0].shape, case[1])]
+
+        measure()
+        print(f"{name}: max |{library} - preset| / max|x| = {worst[0]:.3g} at {worst[1]} over {count} cases")
+
+
+def measure_inexpressible(rows, cases=200, seed=0):
+    """Print ``max|library - closest preset| / max|x|`` for calls no preset can express (``rows`` of
+    ``(label, runner(x, size), preset)``), separately for upsampling and downsampling (sizes 1..48)."""
+    rng = np.random.default_rng(seed)
+    for label, run, preset in rows:
+        worst = {"upsampling": 0.0, "downsampling": 0.0}
+        for _ in range(cases):
+            in_h, in_w, out_h, out_w = (int(v) for v in rng.integers(1, 49, 4))
+            x = rng.standard_normal((in_h, in_w)).astype(np.float32)
+            got = np.asarray(run(x, (out_h, out_w)), dtype=np.float64).reshape(out_h, out_w)
+            d = float(np.abs(got - resize(x, (out_h, out_w), preset=preset)).max() / np.abs(x).max())
+            key = "upsampling" if out_h >= in_h and out_w >= in_w else "downsampling"
+            worst[key] = max(worst[key], d)
+        print(f"{label} vs {preset}: upsampling {worst['upsampling']:.2g}, downsampling {worst['downsampling']:.2g}")

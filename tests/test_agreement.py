@@ -15,14 +15,13 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from consistent_resize import (
-    COORDINATE_ARITHMETICS,
-    COORDINATE_TRANSFORMATION_MODES,
-    NEAREST_MODES,
     PRESETS,
     ResizeSpec,
     adjoint,
     resize,
 )
+
+from spec_strategies import specs  # noqa: E402
 
 #: SPEC.md section 9: bound on |layer - reference| / scale, per dtype.
 TOLERANCE = {"float64": 1e-12, "float32": 2e-6, "float16": 2e-3, "bfloat16": 1.6e-2}
@@ -117,16 +116,7 @@ def check_case(framework, x, size, spec, dtype, seed=0, counter=None):
 
 @st.composite
 def cases(draw):
-    mode = draw(st.sampled_from(["nearest", "linear", "cubic"]))
-    spec = ResizeSpec(
-        mode=mode,
-        coordinate_transformation_mode=draw(st.sampled_from(COORDINATE_TRANSFORMATION_MODES)),
-        nearest_mode=draw(st.sampled_from(NEAREST_MODES)),
-        cubic_coeff_a=draw(st.sampled_from([-0.75, -0.5])),
-        exclude_outside=draw(st.integers(0, 1)),
-        antialias=draw(st.integers(0, 1)) if mode != "nearest" else 0,
-        coordinate_arithmetic=draw(st.sampled_from(COORDINATE_ARITHMETICS)),
-    )
+    spec = draw(specs(extrapolation_values=(0.0,)))
     rank = draw(st.integers(1, 3))
     in_sizes = draw(st.lists(st.integers(1, 9), min_size=rank, max_size=rank))
     out_sizes = tuple(draw(st.lists(st.integers(1, 13), min_size=rank, max_size=rank)))

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 
 from consistent_resize import PRESETS, resize
 from consistent_resize.libraries import RUNNERS, available
-from preset_cases import image_cases, relative_difference  # noqa: E402
+from preset_cases import measure_bounds, image_cases, relative_difference  # noqa: E402
 
 if not available("chainer"):
     pytest.skip("Chainer is not installed (or cannot be imported here)", allow_module_level=True)
@@ -74,15 +74,4 @@ if __name__ == "__main__":  # re-measure BOUNDS: python tests/test_presets_chain
     import sys
 
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
-    for name in [n for n in CHAINER_PRESETS if BOUNDS[n] is not None]:
-        worst = [0.0, None]
-
-        @settings(max_examples=count, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-        @given(case=image_cases(MAX_SIZE))
-        def measure(case):
-            d = relative_difference(name, *case)[0]
-            if d > worst[0]:
-                worst[:] = [d, (case[0].shape, case[1])]
-
-        measure()
-        print(f"{name}: max |chainer - preset| / max|x| = {worst[0]:.3g} at {worst[1]} over {count} cases")
+    measure_bounds([n for n in CHAINER_PRESETS if BOUNDS[n] is not None], MAX_SIZE, count, 'chainer')

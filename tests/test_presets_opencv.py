@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from consistent_resize import PRESETS, resize
+from consistent_resize import PRESETS
 from consistent_resize.libraries import RUNNERS
-from preset_cases import check_ties, image_cases, relative_difference  # noqa: E402
+from preset_cases import measure_bounds, measure_inexpressible, check_ties, image_cases, relative_difference  # noqa: E402
 
 cv2 = pytest.importorskip("cv2")
 CV2_MAJOR = int(cv2.__version__.split(".")[0])
@@ -93,22 +93,6 @@ def test_nearest_ties_follow_the_reciprocal_product(library_counter):
     library_counter("opencv", check_ties("opencv_nearest", ["float64_multiply"], SIZES))
 
 
-def measure_inexpressible(rows, cases=200, seed=0):
-    """Print ``max|library - closest preset| / max|x|`` for calls no preset can express (``rows`` of
-    ``(label, runner(x, size), preset)``), separately for upsampling and downsampling (sizes 1..48)."""
-    rng = np.random.default_rng(seed)
-    for label, run, preset in rows:
-        worst = {"upsampling": 0.0, "downsampling": 0.0}
-        for _ in range(cases):
-            in_h, in_w, out_h, out_w = (int(v) for v in rng.integers(1, 49, 4))
-            x = rng.standard_normal((in_h, in_w)).astype(np.float32)
-            got = np.asarray(run(x, (out_h, out_w)), dtype=np.float64).reshape(out_h, out_w)
-            d = float(np.abs(got - resize(x, (out_h, out_w), preset=preset)).max() / np.abs(x).max())
-            key = "upsampling" if out_h >= in_h and out_w >= in_w else "downsampling"
-            worst[key] = max(worst[key], d)
-        print(f"{label} vs {preset}: upsampling {worst['upsampling']:.2g}, downsampling {worst['downsampling']:.2g}")
-
-
 if __name__ == "__main__":  # re-measure BOUNDS: python tests/test_presets_opencv.py [cases]; or: ... --inexpressible
     import sys
 
@@ -124,15 +108,4 @@ if __name__ == "__main__":  # re-measure BOUNDS: python tests/test_presets_openc
         ])
         sys.exit()
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
-    for name in [n for n in OPENCV_PRESETS if BOUNDS[n] is not None]:
-        worst = [0.0, None]
-
-        @settings(max_examples=count, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-        @given(case=image_cases(MAX_SIZE))
-        def measure(case):
-            d = relative_difference(name, *case)[0]
-            if d > worst[0]:
-                worst[:] = [d, (case[0].shape, case[1])]
-
-        measure()
-        print(f"{name}: max |cv2 - preset| / max|x| = {worst[0]:.3g} at {worst[1]} over {count} cases")
+    measure_bounds([n for n in OPENCV_PRESETS if BOUNDS[n] is not None], MAX_SIZE, count, 'cv2')

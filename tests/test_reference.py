@@ -7,31 +7,15 @@ import pytest
 from hypothesis import given, strategies as st
 
 from consistent_resize import (
-    COORDINATE_ARITHMETICS,
-    COORDINATE_TRANSFORMATION_MODES,
-    NEAREST_MODES,
     ResizeSpec,
     adjoint,
     axis_table,
     resize,
 )
 
+from spec_strategies import specs  # noqa: E402
+
 sizes = st.integers(1, 12)
-
-
-@st.composite
-def specs(draw, modes=("nearest", "linear", "cubic")):
-    mode = draw(st.sampled_from(modes))
-    return ResizeSpec(
-        mode=mode,
-        coordinate_transformation_mode=draw(st.sampled_from(COORDINATE_TRANSFORMATION_MODES)),
-        nearest_mode=draw(st.sampled_from(NEAREST_MODES)),
-        cubic_coeff_a=draw(st.sampled_from([-0.75, -0.5])),
-        exclude_outside=draw(st.integers(0, 1)),
-        antialias=draw(st.integers(0, 1)) if mode != "nearest" else 0,
-        extrapolation_value=draw(st.sampled_from([0.0, -1.5])),
-        coordinate_arithmetic=draw(st.sampled_from(COORDINATE_ARITHMETICS)),
-    )
 
 
 @given(sizes, sizes, specs())

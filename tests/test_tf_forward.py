@@ -13,33 +13,20 @@ from hypothesis import given, settings, strategies as st
 tf = pytest.importorskip("tensorflow")
 
 from consistent_resize import (  # noqa: E402
-    COORDINATE_ARITHMETICS,
-    COORDINATE_TRANSFORMATION_MODES,
-    NEAREST_MODES,
     PRESETS,
     ResizeSpec,
     reference,
 )
 from consistent_resize.spec import KEEP_ASPECT_RATIO_POLICIES  # noqa: E402
 from consistent_resize_tf import resize  # noqa: E402
+from spec_strategies import specs  # noqa: E402
 
 SCALES = [0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 7 / 3]
 
 
 @st.composite
 def cases(draw):
-    mode = draw(st.sampled_from(["nearest", "linear", "cubic"]))
-    spec = ResizeSpec(
-        mode=mode,
-        coordinate_transformation_mode=draw(st.sampled_from(COORDINATE_TRANSFORMATION_MODES)),
-        nearest_mode=draw(st.sampled_from(NEAREST_MODES)),
-        cubic_coeff_a=draw(st.sampled_from([-0.75, -0.5])),
-        exclude_outside=draw(st.integers(0, 1)),
-        antialias=draw(st.integers(0, 1)) if mode != "nearest" else 0,
-        extrapolation_value=draw(st.sampled_from([0.0, -1.5])),
-        keep_aspect_ratio_policy=draw(st.sampled_from(KEEP_ASPECT_RATIO_POLICIES)),
-        coordinate_arithmetic=draw(st.sampled_from(COORDINATE_ARITHMETICS)),
-    )
+    spec = draw(specs(policies=KEEP_ASPECT_RATIO_POLICIES))
     rank = draw(st.integers(3, 5))
     data_format = draw(st.sampled_from(["channels_last", "channels_first"]))
     spatial = [draw(st.integers(1, 7 if rank < 5 else 4)) for _ in range(rank - 2)]
