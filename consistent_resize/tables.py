@@ -129,6 +129,45 @@ def _canonical(index: np.ndarray, weight: np.ndarray, in_size: int, keep: np.nda
 
 
 @functools.lru_cache(maxsize=1024)
+def transposed(table: AxisTable) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The gather table of the adjoint ``A^T`` (cached): for each input index ``i``, the outputs that read
+    it and their weights, so the gradient is a gather-and-sum too (no scatter, no atomics).
+
+    Returns:
+        ``(index, weight, read)``: int64 and float64 ``(in_size, KT)``, outputs in ascending order, rows
+        padded with weight-0 taps that repeat an output the row already reads (output 0 for an input no
+        output reads); ``read`` is bool ``(in_size,)``, false for inputs no output reads.
+
+    Example:
+        >>> index, weight, read = transposed(axis_table(2, 3, ResizeSpec(mode="linear")))
+        >>> (weight.sum(axis=1) * 2).round(6).tolist()  # each input's weights, summed over outputs
+        [3.0, 3.0]
+    """
+    out_size, taps = table.index.shape
+    outputs = np.repeat(np.arange(out_size), taps)
+    inputs = table.index.ravel()
+    weights = table.weight.ravel()
+    nonzero = weights != 0
+    outputs, inputs, weights = outputs[nonzero], inputs[nonzero], weights[nonzero]
+    order = np.argsort(inputs, kind="stable")  # stable: outputs stay ascending within an input
+    outputs, inputs, weights = outputs[order], inputs[order], weights[order]
+    counts = np.bincount(inputs, minlength=table.in_size)
+    width = max(int(counts.max(initial=0)), 1)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    column = np.arange(len(inputs)) - starts[inputs]
+    read = counts > 0
+    first = np.zeros(table.in_size, np.int64)
+    first[read] = outputs[starts[read]]
+    index = np.repeat(first[:, None], width, axis=1)
+    weight = np.zeros((table.in_size, width))
+    index[inputs, column] = outputs
+    weight[inputs, column] = weights
+    for array in (index, weight, read):
+        array.setflags(write=False)
+    return index, weight, read
+
+
+@functools.lru_cache(maxsize=1024)
 def axis_table(
     in_size: int,
     out_size: int,

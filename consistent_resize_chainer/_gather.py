@@ -27,7 +27,7 @@ import math
 
 import numpy as np
 
-from consistent_resize.tables import AxisTable
+from consistent_resize.tables import AxisTable, transposed
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -80,26 +80,8 @@ def transposed_table(table: AxisTable) -> GatherTable:
         >>> (t.weight.sum(axis=1) * 2).round(6).tolist()  # each input's weights, summed over outputs
         [3.0, 3.0]
     """
-    out_size, taps = table.index.shape
-    outputs = np.repeat(np.arange(out_size), taps)
-    inputs = table.index.ravel()
-    weights = table.weight.ravel()
-    nonzero = weights != 0
-    outputs, inputs, weights = outputs[nonzero], inputs[nonzero], weights[nonzero]
-    order = np.argsort(inputs, kind="stable")
-    outputs, inputs, weights = outputs[order], inputs[order], weights[order]
-    counts = np.bincount(inputs, minlength=table.in_size)
-    width = max(int(counts.max(initial=0)), 1)
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    column = np.arange(len(inputs)) - starts[inputs]
-    first = np.zeros(table.in_size, np.int64)
-    has = counts > 0
-    first[has] = outputs[starts[has]]
-    index = np.repeat(first[:, None], width, axis=1)  # padding repeats an output the row already reads
-    weight = np.zeros((table.in_size, width))
-    index[inputs, column] = outputs
-    weight[inputs, column] = weights
-    return GatherTable(out_size, index, weight, None if has.all() else ~has)
+    index, weight, read = transposed(table)
+    return GatherTable(table.out_size, index, weight, None if read.all() else ~read)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from consistent_resize.spec import ResizeSpec
-from consistent_resize.tables import AxisTable, axis_table
+from consistent_resize.tables import AxisTable, axis_table, transposed
 
 #: How many device tables are kept (least recently used ones are dropped first).
 CACHE_SIZE = 512
@@ -54,26 +54,8 @@ def transpose_table(table: AxisTable) -> tuple[np.ndarray, np.ndarray]:
         ``(index, weight)`` of shape ``(in_size, KT)``; rows are padded with weight-0 taps that repeat
         the row's first index (index 0 for an input no output reads).
     """
-    out_size, taps = table.index.shape
-    rows = np.repeat(np.arange(out_size), taps)
-    cols = table.index.ravel()
-    weight = table.weight.ravel()
-    keep = weight != 0
-    rows, cols, weight = rows[keep], cols[keep], weight[keep]
-    order = np.lexsort((rows, cols))
-    rows, cols, weight = rows[order], cols[order], weight[order]
-    counts = np.bincount(cols, minlength=table.in_size)
-    width = max(int(counts.max(initial=0)), 1)
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    column = np.arange(len(cols)) - starts[cols]
-    first = np.zeros(table.in_size, np.int64)
-    has = counts > 0
-    first[has] = rows[starts[has]]
-    t_index = np.repeat(first[:, None], width, axis=1)
-    t_weight = np.zeros((table.in_size, width))
-    t_index[cols, column] = rows
-    t_weight[cols, column] = weight
-    return t_index, t_weight
+    index, weight, _ = transposed(table)
+    return index, weight
 
 
 _CACHE: "collections.OrderedDict[tuple, DeviceTable]" = collections.OrderedDict()
