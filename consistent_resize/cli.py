@@ -101,7 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
         "(2x2 [[64,32],[64,32]] -> 4x4), a 1-D ramp up- and downsampled and a zone plate downsampled 4x, "
         "or on --input FILE; print each library call, its output, the presets whose spec gives the same "
         "output, its coordinate_transformation_mode and the max difference from consistent_resize.resize "
-        "under its preset.",
+        "under its preset. The presets beyond ONNX (spec extensions) follow the ONNX ones under their own "
+        "heading in each table.",
     )
     compare.add_argument("--size", type=parse_size, metavar="HxW",
                          help="output size of the seed case (default 4x4), or of --input (default: half)")
@@ -141,7 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="instead of --out: the ONNX scale (out = floor(N * S); S enters the formula)")
 
     commands.add_parser("presets", help="list the presets and the library call each one reproduces",
-                        description="List every preset, its library call and its spec.")
+                        description="List every preset, its library call and its spec: first those an ONNX "
+                        "Resize node expresses, then those beyond ONNX (spec extensions: box, area, lanczos, "
+                        "hamming, gaussian, mitchell, adaptive_average).")
     return parser
 
 
@@ -260,12 +263,18 @@ def _explain(args, out) -> int:
     return 0
 
 
-def _presets(args, out) -> int:
-    from .presets import PRESETS
+#: the heading ``presets`` prints above the presets beyond ONNX
+BEYOND_ONNX_HEADING = "beyond ONNX: spec extensions, no ONNX Resize node expresses them (docs/extensions.md)"
 
-    width = max(map(len, PRESETS))
-    for name, preset in PRESETS.items():
-        out.write(f"{name.ljust(width)}  {preset.call}\n{'':{width}}  {preset.spec.describe()}\n")
+
+def _presets(args, out) -> int:
+    from .presets import EXTENSION_PRESETS, PRESETS
+
+    width = max(map(len, [*PRESETS, *EXTENSION_PRESETS]))
+    for heading, table in (("ONNX Resize", PRESETS), (BEYOND_ONNX_HEADING, EXTENSION_PRESETS)):
+        out.write(f"# {heading}\n")
+        for name, preset in table.items():
+            out.write(f"{name.ljust(width)}  {preset.call}\n{'':{width}}  {preset.spec.describe()}\n")
     return 0
 
 

@@ -5,6 +5,9 @@ library is called through ``consistent_resize.libraries.RUNNERS`` and its output
 reference ``consistent_resize.resize`` under every preset's spec. A library output *equals* a spec when
 ``max |library - reference| <= 1e-4 * max |x|`` (``EQUAL_TOLERANCE``).
 
+The presets beyond ONNX (``EXTENSION_PRESETS``: spec extensions no ONNX ``Resize`` node expresses) are
+run and compared too; their rows carry ``beyond_onnx`` and follow the ONNX ones under their own heading.
+
 Libraries are imported lazily (through the runners); the core keeps depending on NumPy alone.
 """
 
@@ -17,11 +20,15 @@ from typing import Dict, List, Optional, Sequence
 import numpy as np
 
 from .data import Case
-from .presets import PRESETS
+from .presets import EXTENSION_PRESETS, PRESETS
 from .reference import resize
 
 #: relative tolerance of "equals": ``max |a - b| <= EQUAL_TOLERANCE * max |x|``
 EQUAL_TOLERANCE = 1e-4
+#: every preset ``compare`` runs: the ONNX ones, then those beyond ONNX
+ALL_PRESETS = {**PRESETS, **EXTENSION_PRESETS}
+#: the heading of the rows beyond ONNX in the text tables
+BEYOND_ONNX = "beyond ONNX (spec extensions, no ONNX Resize node; docs/extensions.md):"
 
 
 @dataclasses.dataclass
@@ -37,6 +44,7 @@ class Row:
     equals: List[str]  # every preset whose spec gives the library's output (own preset included)
     error: Optional[str] = None
     torch_layer_diff: Optional[float] = None  # max |library - consistent_resize_torch.resize| (if installed)
+    beyond_onnx: bool = False  # the preset's spec is an extension (EXTENSION_PRESETS)
 
 
 @dataclasses.dataclass
@@ -88,11 +96,11 @@ def plan_presets(presets: Optional[Sequence[str]] = None):
     """
     from .libraries import RUNNERS
 
-    names = list(PRESETS) if presets is None else list(presets)
+    names = list(ALL_PRESETS) if presets is None else list(presets)
     problems: Dict[str, Optional[str]] = {}
     run, missing_runner, not_installed = [], {}, {}
     for name in names:
-        library = PRESETS[name].library
+        library = ALL_PRESETS[name].library
         if library not in problems:
             problems[library] = library_problem(library)
         if problems[library] is not None:
@@ -103,7 +111,7 @@ def plan_presets(presets: Optional[Sequence[str]] = None):
             run.append(name)
     skipped = [Skipped(lib, p, problems[lib]) for lib, p in not_installed.items()]
     skipped += [Skipped(lib, p, "no runner registered in consistent_resize.libraries") for lib, p in missing_runner.items()]
-    versions = {PRESETS[n].library: library_version(PRESETS[n].library) for n in run}
+    versions = {ALL_PRESETS[n].library: library_version(ALL_PRESETS[n].library) for n in run}
     return run, skipped, versions
 
 
@@ -131,11 +139,12 @@ def run_case(case: Case, presets: Sequence[str]) -> CaseResult:
     x = np.asarray(case.x, dtype=np.float64)
     size = tuple(case.size)
     tolerance = EQUAL_TOLERANCE * max(float(np.max(np.abs(x))), 1e-30)
-    references = {name: resize(x, size, spec=p.spec) for name, p in PRESETS.items()}
+    references = {name: resize(x, size, spec=p.spec) for name, p in ALL_PRESETS.items()}
     rows = []
     for name in presets:
-        preset = PRESETS[name]
-        row = Row(name, preset.library, preset.call, preset.spec.coordinate_transformation_mode, None, None, [])
+        preset = ALL_PRESETS[name]
+        row = Row(name, preset.library, preset.call, preset.spec.coordinate_transformation_mode, None, None, [],
+                  beyond_onnx=name in EXTENSION_PRESETS)
         try:
             output = np.asarray(RUNNERS[name](x.copy(), size), dtype=np.float64)
         except Exception as error:  # shown in the table as this row's result, never hidden
@@ -210,7 +219,9 @@ def format_results(results, skipped, versions) -> str:
         header += ("torch layer",)
     for result in results:
         table = []
-        for row in result.rows:
+        for row in sorted(result.rows, key=lambda r: r.beyond_onnx):  # stable: ONNX rows, then the others
+            if row.beyond_onnx and (BEYOND_ONNX,) not in table:
+                table.append((BEYOND_ONNX,))
             if row.error is not None:
                 error = row.error if len(row.error) <= 60 else row.error[:57] + "..."
                 cells = (row.preset, row.call, f"error: {error}", row.coordinate_transformation_mode, "-", "-")
@@ -228,7 +239,7 @@ def format_results(results, skipped, versions) -> str:
             table.append(cells)
         lines.append("")
         lines.append(result.case.title)
-        widths = [max(len(r[i]) for r in [header] + table) for i in range(len(header))]
+        widths = [max(len(r[i]) for r in [header] + table if len(r) > 1) for i in range(len(header))]
         for cells in [header, tuple("-" * w for w in widths)] + table:
             lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip())
     if skipped:
@@ -263,6 +274,7 @@ def to_json(results, skipped, versions) -> dict:
                 "torch_layer_max_abs_diff": row.torch_layer_diff,
                 "equals": row.equals,
                 "error": row.error,
+                "beyond_onnx": row.beyond_onnx,
                 "output": None,
                 "summary": None,
             }

@@ -20,6 +20,10 @@ float32_fma           as ``float32_multiply``, but ``to_input(x + 0.5) - 0.5`` i
                                                                                     outputs
 float64_multiply      ``v * r``, ``r = in / out`` (``1 / scale``); float64           Chainer
 float64_reciprocal    ``v * r``, ``r = 1 / (out / in)`` (``1 / scale``); float64     OpenCV
+float32_reciprocal    ``v * r``, ``r = float32(1 / float64(s))``, ``s =             TF lanczos,
+                      float32(out) / float32(in)`` (``float32(scale)`` when given);  gaussian,
+                      every step in float32; also the kernel argument (below)       mitchellcubic
+                                                                                    (ScaleAndTranslate)
 float64_accumulate    ``v0 * r`` then ``+ r`` once per output index (a running      Pillow NEAREST,
                       float64 sum, not ``v * r``); ``r = in / out`` (``1 / scale``)  OpenCV 5
                                                                                     INTER_NEAREST_EXACT
@@ -50,6 +54,16 @@ passes the output length), except in ``half_pixel_symmetric``, whose ``out / (s 
 In nearest mode with ``round_prefer_floor``/``round_prefer_ceil``, onnxruntime treats a coordinate
 within ``1e-6`` of ``k + 1/2`` as the tie ``k + 1/2`` (a float32 quotient that misses an exact half by
 an ulp still rounds as the half): the coordinate is snapped to ``k + 1/2`` there.
+
+``float32_reciprocal`` follows TensorFlow's ``ScaleAndTranslate`` kernel (``scale_and_translate_op.cc``,
+behind ``tf.image.resize`` with ``lanczos3``, ``lanczos5``, ``gaussian``, ``mitchellcubic``): the Python
+side passes ``scale = float32(out) / float32(in)`` (a float32 tensor division), the kernel computes
+``inv_scale = 1.0 / scale`` in double and stores it as a float32, and ``sample = (x + 0.5f) * inv_scale``
+in float32. It also evaluates the kernel's argument in float32: ``kernel(|float32(j + 0.5f - sample) *
+(1.0f / kernel_scale)|)`` with ``kernel_scale = max(inv_scale, 1)`` under antialias (else 1), so a tap at
+exactly the support (the gaussian's truncation ``|t| = 3 sigma``, where the kernel jumps) is kept or dropped
+as TensorFlow decides. ``kernel_arguments`` and ``stretch`` below give that argument and that stretch
+factor (``(j - c) * sa`` in float64 with ``sa = min(s, 1)`` for every other arithmetic).
 """
 
 from __future__ import annotations
@@ -84,11 +98,13 @@ class _Arithmetic:
             self.length = f(out_size) if name == "float32_divide" else self.scaled_length
         else:
             if scale is not None:
-                r = f(1.0 / float(scale))
+                r = f(1.0 / np.float64(f(scale))) if name == "float32_reciprocal" else f(1.0 / float(scale))
             elif name in ("float32_multiply", "float32_fma"):
                 r = f(in_size) / f(out_size)
             elif name == "float64_reciprocal":
                 r = 1.0 / (out_size / in_size)
+            elif name == "float32_reciprocal":  # TF: inv_scale = 1.0 / scale (double), stored as float
+                r = 1.0 / np.float64(f(out_size) / f(in_size))
             else:
                 r = in_size / out_size
             self.r = f(r)
@@ -192,3 +208,27 @@ def _half_pixel(a: _Arithmetic, x: np.ndarray) -> np.ndarray:
     if a.name == "float32_fma":
         return f(np.float64(a.r) * (x.astype(np.float64) + 0.5) - 0.5)
     return a.to_input(x + f(0.5)) - f(0.5)
+
+
+def stretch(spec: ResizeSpec, in_size: int, out_size: int, scale: float | None = None) -> float:
+    """The antialias stretch ``sa`` of the kernel when downscaling (the caller applies it only under
+    ``antialias``): ``min(s, 1)`` with ``s = scale`` or ``out / in`` (float64); under
+    ``float32_reciprocal`` TensorFlow's ``float32(1 / max(r, 1))`` with the arithmetic's ``r``.
+
+    Example:
+        >>> stretch(ResizeSpec(mode="gaussian"), 3, 2)
+        0.6666666666666666
+    """
+    if spec.coordinate_arithmetic == "float32_reciprocal":
+        r = _Arithmetic("float32_reciprocal", in_size, out_size, scale).r
+        return float(np.float32(1) / max(r, np.float32(1)))
+    return min(float(scale) if scale is not None else out_size / in_size, 1.0)
+
+
+def kernel_arguments(spec: ResizeSpec, offsets: np.ndarray, sa: float) -> np.ndarray:
+    """The kernel's argument ``(j - c) * sa`` for the offsets ``j - c`` (float64) of the taps from the source
+    coordinate: in float64, except under ``float32_reciprocal``, where (as TensorFlow's ``ScaleAndTranslate``)
+    the offset is rounded to float32 and multiplied by ``sa`` in float32."""
+    if spec.coordinate_arithmetic == "float32_reciprocal":
+        return (offsets.astype(np.float32) * np.float32(sa)).astype(np.float64)
+    return offsets * sa

@@ -42,6 +42,14 @@ KERNELS = {
     "mitchell": "Mitchell-Netravali, B = {b:g}, C = {c:g}: 6k(t) = (12-9B-6C)|t|^3 + (-18+12B+6C)|t|^2 + (6-2B) "
     "for |t| < 1, (-B-6C)|t|^3 + (6B+30C)|t|^2 + (-12B-48C)|t| + (8B+24C) for 1 <= |t| < 2, else 0; support 2",
 }
+#: modes whose table is no kernel of the coordinate (``consistent_resize.tables``)
+TABLE_RULES = {
+    "adaptive_average": "output o = mean of input pixels floor(o * in / out) .. ceil((o + 1) * in / out) - 1, "
+    "equal weights, integer arithmetic (the coordinate below is not used; beyond ONNX)",
+    "area_two_tap": "OpenCV INTER_AREA's 2-tap rule: sx = floor(c) (c = the output's left edge below), "
+    "f = float32((o + 1) - (sx + 1) * out / in), f = 0 if f <= 0 else f - floor(f); weights 1 - f on sx, f on "
+    "sx + 1; sx >= in - 1: sx = in - 1, f = 0 (beyond ONNX)",
+}
 
 
 def _docstring_formulas() -> Dict[str, str]:
@@ -105,11 +113,15 @@ def interpolation(spec: ResizeSpec) -> str:
     """One line on how the taps of an output are chosen and weighted."""
     if spec.mode == "nearest":
         return f"nearest ({spec.nearest_mode}): {NEAREST_RULES[spec.nearest_mode]}, clamped to [0, in - 1]"
+    if spec.mode in TABLE_RULES:
+        return f"{spec.mode}: {TABLE_RULES[spec.mode]}"
     text = f"{spec.mode}: " + KERNELS[spec.mode].format(
         a=spec.cubic_coeff_a, radius=spec.lanczos_radius, sigma=spec.gaussian_sigma,
         support=3 * spec.gaussian_sigma, b=spec.mitchell_b, c=spec.mitchell_c)
     if spec.mode not in ("linear", "cubic"):
         text += "; weights normalised to sum 1 (beyond ONNX)"
+    if spec.coordinate_arithmetic == "float32_reciprocal":
+        text += "; kernel argument float32((j - c) * sa) in float32, sa = float32(1 / max(r, 1)) (TensorFlow)"
     if spec.antialias:
         text += "; antialias: when downscaling by s < 1 the kernel is stretched to k(t * s), support / s, " \
                 "weights normalised to sum 1"
@@ -174,9 +186,10 @@ def check_preset(name: str) -> str:
 
     if name in PRESETS or name in EXTENSION_PRESETS:
         return name
-    close = difflib.get_close_matches(name, list(PRESETS), n=3, cutoff=0.5)
+    known = [*PRESETS, *EXTENSION_PRESETS]
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
     hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
-    raise ValueError(f"unknown preset {name!r}{hint} ('consistent-resize presets' lists all {len(PRESETS)})")
+    raise ValueError(f"unknown preset {name!r}{hint} ('consistent-resize presets' lists all {len(known)})")
 
 
 def spec_fields() -> Dict[str, type]:

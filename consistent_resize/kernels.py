@@ -161,6 +161,7 @@ def kernel_for(spec: ResizeSpec, scale: float = 1.0) -> Kernel:
         return Kernel(mitchell(spec.mitchell_b, spec.mitchell_c), 2.0, normalise=True)
     raise ValueError(
         f"mode {mode!r} has no interpolation kernel; expected one of 'linear', 'cubic', "
-        "'box', 'area', 'lanczos', 'hamming', 'gaussian', 'mitchell'"
+        "'box', 'area', 'lanczos', 'hamming', 'gaussian', 'mitchell' ('nearest', 'adaptive_average' and "
+        "'area_two_tap' build their tables without one)"
     )
 

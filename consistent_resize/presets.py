@@ -178,6 +178,8 @@ PRESETS: Mapping[str, Preset] = {p.name: p for p in _PRESET_LIST}
 _PIL = dict(coordinate_transformation_mode="half_pixel", antialias=1, exclude_outside=1,
             coordinate_arithmetic="float64_multiply")
 _TF = dict(coordinate_transformation_mode="half_pixel", exclude_outside=1, coordinate_arithmetic="float32_multiply")
+# tf.image.resize's lanczos/gaussian/mitchellcubic run ScaleAndTranslate: inv_scale = 1 / float32(out / in)
+_TF_SCALE_AND_TRANSLATE = dict(_TF, coordinate_arithmetic="float32_reciprocal")
 _EXTENSION_LIST = [
     _p("pillow_box", "pillow", "PIL.Image.Image.resize((w, h), PIL.Image.BOX)  # mode 'F'", mode="box", **_PIL),
     _p("pillow_hamming", "pillow", "PIL.Image.Image.resize((w, h), PIL.Image.HAMMING)  # mode 'F'",
@@ -188,6 +190,9 @@ _EXTENSION_LIST = [
        "cv2.resize(x, (w, h), interpolation=cv2.INTER_AREA)  # out <= in on both axes, or out >= in on both",
        mode="area", coordinate_transformation_mode="half_pixel", exclude_outside=1,
        coordinate_arithmetic="float64_reciprocal"),
+    _p("opencv_area_two_tap", "opencv",
+       "cv2.resize(x, (w, h), interpolation=cv2.INTER_AREA)  # out > in on some axis (both up, or one up, one down)",
+       mode="area_two_tap", coordinate_transformation_mode="asymmetric", coordinate_arithmetic="float64_reciprocal"),
     _p("opencv_lanczos4", "opencv", "cv2.resize(x, (w, h), interpolation=cv2.INTER_LANCZOS4)",
        mode="lanczos", lanczos_radius=4, coordinate_transformation_mode="half_pixel",
        coordinate_arithmetic="float64_reciprocal"),
@@ -195,26 +200,28 @@ _EXTENSION_LIST = [
     _p("tf1_area", "tensorflow", "tf.compat.v1.image.resize_area(x, size)  # align_corners=False",
        mode="area", **_TF),
     _p("tf_lanczos3", "tensorflow", "tf.image.resize(x, size, method='lanczos3')  # antialias=False",
-       mode="lanczos", lanczos_radius=3, **_TF),
+       mode="lanczos", lanczos_radius=3, **_TF_SCALE_AND_TRANSLATE),
     _p("tf_lanczos3_antialias", "tensorflow", "tf.image.resize(x, size, method='lanczos3', antialias=True)",
-       mode="lanczos", lanczos_radius=3, antialias=1, **_TF),
+       mode="lanczos", lanczos_radius=3, antialias=1, **_TF_SCALE_AND_TRANSLATE),
     _p("tf_lanczos5", "tensorflow", "tf.image.resize(x, size, method='lanczos5')  # antialias=False",
-       mode="lanczos", lanczos_radius=5, **_TF),
+       mode="lanczos", lanczos_radius=5, **_TF_SCALE_AND_TRANSLATE),
     _p("tf_lanczos5_antialias", "tensorflow", "tf.image.resize(x, size, method='lanczos5', antialias=True)",
-       mode="lanczos", lanczos_radius=5, antialias=1, **_TF),
+       mode="lanczos", lanczos_radius=5, antialias=1, **_TF_SCALE_AND_TRANSLATE),
     _p("tf_gaussian", "tensorflow", "tf.image.resize(x, size, method='gaussian')  # antialias=False",
-       mode="gaussian", gaussian_sigma=0.5, **_TF),
+       mode="gaussian", gaussian_sigma=0.5, **_TF_SCALE_AND_TRANSLATE),
     _p("tf_gaussian_antialias", "tensorflow", "tf.image.resize(x, size, method='gaussian', antialias=True)",
-       mode="gaussian", gaussian_sigma=0.5, antialias=1, **_TF),
+       mode="gaussian", gaussian_sigma=0.5, antialias=1, **_TF_SCALE_AND_TRANSLATE),
     _p("tf_mitchellcubic", "tensorflow", "tf.image.resize(x, size, method='mitchellcubic')  # antialias=False",
-       mode="mitchell", mitchell_b=1 / 3, mitchell_c=1 / 3, **_TF),
+       mode="mitchell", mitchell_b=1 / 3, mitchell_c=1 / 3, **_TF_SCALE_AND_TRANSLATE),
     _p("tf_mitchellcubic_antialias", "tensorflow",
        "tf.image.resize(x, size, method='mitchellcubic', antialias=True)",
-       mode="mitchell", mitchell_b=1 / 3, mitchell_c=1 / 3, antialias=1, **_TF),
+       mode="mitchell", mitchell_b=1 / 3, mitchell_c=1 / 3, antialias=1, **_TF_SCALE_AND_TRANSLATE),
+    _p("pytorch_area", "torch", "torch.nn.functional.interpolate(x, size, mode='area')  # adaptive_avg_pool",
+       mode="adaptive_average"),
     _p("keras_lanczos3", "keras", "keras.layers.Resizing(h, w, interpolation='lanczos3')",
-       mode="lanczos", lanczos_radius=3, **_TF),
+       mode="lanczos", lanczos_radius=3, **_TF_SCALE_AND_TRANSLATE),
     _p("keras_lanczos5", "keras", "keras.layers.Resizing(h, w, interpolation='lanczos5')",
-       mode="lanczos", lanczos_radius=5, **_TF),
+       mode="lanczos", lanczos_radius=5, **_TF_SCALE_AND_TRANSLATE),
 ]
 
 #: Presets beyond ONNX (``spec.mode`` in ``EXTENSION_MODES``; ``spec.to_onnx()`` refuses them), proven by

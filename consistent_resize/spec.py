@@ -6,7 +6,9 @@ and back. ``coordinate_arithmetic`` is beyond ONNX: it says in which float arith
 coordinate is computed, which decides nearest-neighbour ties (see SPEC.md, "Coordinate arithmetic").
 
 Beyond ONNX (issue 9): ``mode`` may also be one of ``EXTENSION_MODES`` (``box``, ``area``, ``lanczos``,
-``hamming``, ``gaussian``, ``mitchell``; kernels in ``consistent_resize.kernels``), with the parameters
+``hamming``, ``gaussian``, ``mitchell``, kernels in ``consistent_resize.kernels``; ``adaptive_average``,
+PyTorch's adaptive average pooling, and ``area_two_tap``, OpenCV ``INTER_AREA``'s 2-tap path, in
+``consistent_resize.tables``), with the parameters
 ``lanczos_radius``, ``gaussian_sigma``, ``mitchell_b`` and ``mitchell_c``. Such a spec has no ONNX node:
 ``to_onnx()`` raises a ValueError for it. The parameters' defaults leave every ONNX spec unchanged.
 """
@@ -21,8 +23,11 @@ from ._names import check_choice
 
 #: The modes of ONNX ``Resize``.
 MODES = ("nearest", "linear", "cubic")
-#: Modes beyond ONNX (``to_onnx()`` refuses them): Pillow/OpenCV/TensorFlow kernels.
-EXTENSION_MODES = ("box", "area", "lanczos", "hamming", "gaussian", "mitchell")
+#: Modes beyond ONNX (``to_onnx()`` refuses them): Pillow/OpenCV/TensorFlow/PyTorch methods.
+EXTENSION_MODES = (
+    "box", "area", "lanczos", "hamming", "gaussian", "mitchell",  # kernels (consistent_resize.kernels)
+    "adaptive_average", "area_two_tap",  # tables built directly (consistent_resize.tables)
+)
 #: Every mode a ``ResizeSpec`` accepts.
 ALL_MODES = MODES + EXTENSION_MODES
 #: Fields beyond ONNX that parametrise an extension kernel, with the mode each belongs to.
@@ -50,6 +55,7 @@ COORDINATE_ARITHMETICS = (
     "float32_fma",
     "float64_multiply",
     "float64_reciprocal",
+    "float32_reciprocal",
     "float64_accumulate",
     "q16_multiply",
 )
@@ -90,7 +96,11 @@ class ResizeSpec:
     Args:
         mode: ``"nearest"``, ``"linear"`` or ``"cubic"`` (ONNX ``mode``); beyond ONNX one of
             ``EXTENSION_MODES``: ``"box"``, ``"area"``, ``"lanczos"``, ``"hamming"``, ``"gaussian"``,
-            ``"mitchell"`` (formulas in ``consistent_resize.kernels``).
+            ``"mitchell"`` (formulas in ``consistent_resize.kernels``), ``"adaptive_average"`` (output ``o``
+            is the mean of input pixels ``floor(o in / out) .. ceil((o + 1) in / out) - 1``; PyTorch
+            ``mode='area'``; only ``half_pixel``, no antialias), ``"area_two_tap"`` (OpenCV ``INTER_AREA``
+            when some axis is upscaled: pixels ``floor(c)`` and ``floor(c) + 1`` of the output's left edge
+            ``c``; only ``asymmetric``, no antialias; formula in ``consistent_resize.tables``).
         coordinate_transformation_mode: how an output index maps to a source coordinate
             (SPEC.md gives each formula).
         nearest_mode: how ``mode="nearest"`` rounds the source coordinate.
@@ -156,6 +166,27 @@ class ResizeSpec:
                 "mode 'area' weighs each input pixel by its overlap with the output pixel at every scale "
                 "(antialiased by definition); leave antialias=0"
             )
+        if self.mode == "adaptive_average":
+            if self.antialias:
+                raise ValueError(
+                    "mode 'adaptive_average' averages the input pixels each output pixel covers at every scale "
+                    "(antialiased by definition); leave antialias=0"
+                )
+            if self.coordinate_transformation_mode != "half_pixel":
+                raise ValueError(
+                    "mode 'adaptive_average' averages input pixels floor(o * in / out) .. ceil((o + 1) * in / out)"
+                    " - 1, the pixels under the half_pixel footprint of output o; coordinate_transformation_mode "
+                    f"must be 'half_pixel', got {self.coordinate_transformation_mode!r}"
+                )
+        if self.mode == "area_two_tap":
+            if self.antialias:
+                raise ValueError("mode 'area_two_tap' has no antialiased form; leave antialias=0")
+            if self.coordinate_transformation_mode != "asymmetric":
+                raise ValueError(
+                    "mode 'area_two_tap' reads the pixel under the left edge x_original = to_input(x) of each "
+                    "output pixel; coordinate_transformation_mode must be 'asymmetric', got "
+                    f"{self.coordinate_transformation_mode!r}"
+                )
         if self.antialias and self.mode == "nearest":
             raise ValueError(
                 "antialias=1 needs mode 'linear' or 'cubic' (ONNX defines no antialiased nearest); "

@@ -8,12 +8,25 @@ How a table is built from the source coordinate ``c = x_original`` (module ``coo
 
 - nearest: one tap, ``round(c)`` by ``nearest_mode`` (``round_prefer_floor = ceil(c - 1/2)``,
   ``round_prefer_ceil = floor(c + 1/2)``, ``floor``, ``ceil``), clamped to ``[0, in - 1]``.
+- adaptive_average (PyTorch ``adaptive_avg_pool``, ``F.interpolate(mode='area')``): output ``o`` reads the
+  input pixels ``j = floor(o * in / out) .. ceil((o + 1) * in / out) - 1``, each with weight
+  ``1 / (number of them)``; integer arithmetic, exact (the coordinate, its arithmetic and a given scale do
+  not enter: only the two lengths).
+- area_two_tap (OpenCV ``INTER_AREA`` where it does not run its area code: some axis upscaled): with ``c``
+  the source coordinate under ``asymmetric`` (the output pixel's left edge ``x * in / out``, in the spec's
+  arithmetic: ``float64_reciprocal`` for OpenCV) and ``s = out / in`` (or the given scale) in float64:
+  ``sx = floor(c)``, ``f = float32((x + 1) - (sx + 1) * s)``, ``f = 0`` if ``f <= 0`` else
+  ``f - floor(f)``; where ``sx >= in - 1``: ``sx = in - 1``, ``f = 0``. Taps ``sx`` with weight
+  ``float32(1 - f)`` and ``sx + 1`` with weight ``f`` (no normalisation). On an upscaled axis ``f`` is the
+  part of the output pixel beyond pixel ``sx``: the area overlap; on a downscaled axis it is no average.
 - every other mode (a kernel ``k`` of ``consistent_resize.kernels``, support ``S``): with
   ``sa = min(s, 1)`` if antialias else 1 (always 1 for ``area``, whose kernel holds the scale itself),
   taps ``j = b + i`` for ``i = i0 .. 1 - i0``, ``i0 = floor(-S / sa) + 1``, ``b = ceil(c) - 1`` (one
   more tap on each side for ``box``, the one kernel non-zero at ``t = +S``, whose taps are also limited to
   Pillow's window ``floor(c + 1 - S / sa) <= j < floor(c + 1 + S / sa)``, so that a tie at the edge is
-  decided as Pillow decides it), weight ``k((j - c) * sa)``.
+  decided as Pillow decides it), weight ``k((j - c) * sa)`` (``coordinates.kernel_arguments``; under
+  ``float32_reciprocal`` ``sa`` (``coordinates.stretch``) and the argument are float32, as TensorFlow
+  computes them, and the window is one tap wider on each side).
   The weights are normalised to sum 1 under antialias and always for the extension kernels (which are no
   partition of unity). ``exclude_outside`` gives taps outside ``[0, in - 1]`` weight 0 and
   renormalises; otherwise their index is clamped to the nearest border (edge replication).
@@ -31,7 +44,7 @@ import math
 
 import numpy as np
 
-from .coordinates import source_coordinates
+from .coordinates import kernel_arguments, source_coordinates, stretch
 from .kernels import kernel_for
 from .spec import ResizeSpec
 
@@ -75,13 +88,43 @@ def _nearest_taps(spec: ResizeSpec, coords: np.ndarray, in_size: int):
     return index[:, None], np.ones((len(coords), 1))
 
 
-def _kernel_taps(spec: ResizeSpec, coords: np.ndarray, in_size: int, scale: float):
-    kernel = kernel_for(spec, scale)
-    sa = min(scale, 1.0) if spec.antialias and not kernel.scaled else 1.0
-    i0 = math.floor(-kernel.support / sa) + 1 - int(kernel.closed)
+def _adaptive_average_taps(in_size: int, out_size: int):
+    """Taps ``floor(o in / out) .. ceil((o + 1) in / out) - 1`` with equal weights (PyTorch's integer
+    ``start_index``/``end_index`` of adaptive pooling)."""
+    o = np.arange(out_size, dtype=np.int64)
+    start = (o * in_size) // out_size
+    end = -((-(o + 1) * in_size) // out_size)  # ceil((o + 1) * in / out)
+    count = end - start
+    columns = np.arange(int(count.max()))[None, :]
+    index = np.minimum(start[:, None] + columns, in_size - 1)
+    weight = np.where(columns < count[:, None], 1.0 / count[:, None], 0.0)
+    return index, weight
+
+
+def _area_two_tap_taps(coords: np.ndarray, in_size: int, out_size: int, scale: float | None):
+    """OpenCV ``INTER_AREA``'s 2-tap rule (``resize``'s ``area_mode``): pixel ``floor(c)`` and the next one."""
+    s = float(scale) if scale is not None else out_size / in_size  # OpenCV's inv_scale_x
+    sx = np.maximum(np.floor(coords), 0.0)
+    f = ((np.arange(out_size) + 1.0) - (sx + 1.0) * s).astype(np.float32)
+    f = np.where(f <= 0, np.float32(0), f - np.floor(f))
+    last = sx >= in_size - 1
+    sx = np.where(last, in_size - 1, sx).astype(np.int64)
+    f = np.where(last, np.float32(0), f).astype(np.float32)
+    index = np.stack([sx, np.minimum(sx + 1, in_size - 1)], axis=1)
+    weight = np.stack([np.float32(1) - f, f], axis=1).astype(np.float64)
+    return index, weight
+
+
+def _kernel_taps(spec: ResizeSpec, coords: np.ndarray, in_size: int, out_size: int, scale: float | None):
+    effective_scale = float(scale) if scale is not None else out_size / in_size
+    kernel = kernel_for(spec, effective_scale)
+    sa = stretch(spec, in_size, out_size, scale) if spec.antialias and not kernel.scaled else 1.0
+    # one more tap on each side for box (closed at +S) and where the argument is rounded to float32
+    wider = int(kernel.closed or spec.coordinate_arithmetic == "float32_reciprocal")
+    i0 = math.floor(-kernel.support / sa) + 1 - wider
     base = np.ceil(coords) - 1
     index = base[:, None] + np.arange(i0, 2 - i0)[None, :]
-    weight = kernel.function((index - coords[:, None]) * sa)
+    weight = kernel.function(kernel_arguments(spec, index - coords[:, None], sa))
     if kernel.closed:  # the window decides ties at its edges (Pillow: xmin = int(center - support + 0.5))
         reach = kernel.support / sa
         center = coords[:, None] + 0.5
@@ -199,9 +242,12 @@ def axis_table(
         outside = np.zeros(out_size, bool)
     if spec.mode == "nearest":
         index, weight = _nearest_taps(spec, coords, in_size)
+    elif spec.mode == "adaptive_average":
+        index, weight = _adaptive_average_taps(in_size, out_size)
+    elif spec.mode == "area_two_tap":
+        index, weight = _area_two_tap_taps(coords, in_size, out_size, scale)
     else:
-        effective_scale = float(scale) if scale is not None else out_size / in_size
-        index, weight = _kernel_taps(spec, np.where(outside, 0.0, coords), in_size, effective_scale)
+        index, weight = _kernel_taps(spec, np.where(outside, 0.0, coords), in_size, out_size, scale)
     index, weight = _canonical(index, weight, in_size, ~outside)
     for array in (index, weight, outside):
         array.setflags(write=False)

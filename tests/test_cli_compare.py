@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 
 from consistent_resize import PRESETS, resize
-from consistent_resize.cli import main
-from consistent_resize.compare import EQUAL_TOLERANCE
+from consistent_resize.cli import BEYOND_ONNX_HEADING, main
+from consistent_resize.compare import ALL_PRESETS, BEYOND_ONNX, EQUAL_TOLERANCE
+from consistent_resize.presets import EXTENSION_PRESETS
 from consistent_resize.libraries import RUNNERS, available
 
 # the TFLite runner's interpreter warns of its own deprecation (TF >= 2.20); not about these tests
@@ -53,11 +54,11 @@ def report(results):
 def test_every_preset_is_run_or_skipped_with_a_reason(report):
     ran = {row["preset"] for case in report["cases"] for row in case["rows"]}
     skipped = {name: s["reason"] for s in report["skipped"] for name in s["presets"]}
-    assert ran | set(skipped) == set(PRESETS) and not ran & set(skipped)
+    assert ran | set(skipped) == set(PRESETS) | set(EXTENSION_PRESETS) and not ran & set(skipped)
     for name in ran:
-        assert available(PRESETS[name].library) and name in RUNNERS
+        assert available(ALL_PRESETS[name].library) and name in RUNNERS
     for name, reason in skipped.items():
-        expected = "not installed" if not available(PRESETS[name].library) else "no runner"
+        expected = "not installed" if not available(ALL_PRESETS[name].library) else "no runner"
         assert reason.startswith(expected), (name, reason)
     assert [c["name"] for c in report["cases"]] == ["seed", "ramp_up", "ramp_down", "zone_plate"]
     assert report["cases"][0]["input"] == SEED.tolist() and report["cases"][0]["output_size"] == [4, 4]
@@ -71,15 +72,17 @@ def test_rows_hold_the_library_output_and_its_distance_from_each_preset(report):
     for case in cases.values():
         x = np.asarray(case["input"]) if case["input"] is not None else None
         for row in case["rows"]:
-            assert row["coordinate_transformation_mode"] == PRESETS[row["preset"]].spec.coordinate_transformation_mode
-            assert row["call"] == PRESETS[row["preset"]].call
+            preset = ALL_PRESETS[row["preset"]]
+            assert row["coordinate_transformation_mode"] == preset.spec.coordinate_transformation_mode
+            assert row["call"] == preset.call
+            assert row["beyond_onnx"] == (row["preset"] in EXTENSION_PRESETS) == preset.spec.beyond_onnx
             if row["error"] is not None or x is None:
                 continue
             output = np.asarray(row["output"])
             # the output is what the library itself returns
             np.testing.assert_array_equal(output, RUNNERS[row["preset"]](x.copy(), tuple(case["output_size"])))
             distance = {n: np.max(np.abs(output - resize(x, case["output_size"], spec=p.spec)))
-                        for n, p in PRESETS.items()}
+                        for n, p in ALL_PRESETS.items()}
             assert row["max_abs_diff"] == pytest.approx(distance[row["preset"]], abs=1e-12)
             tolerance = EQUAL_TOLERANCE * np.max(np.abs(x))
             assert row["equals"] == [n for n, d in distance.items() if d <= tolerance]
@@ -117,11 +120,18 @@ def test_text_table(capsys):
     assert "seed: 2x2 [[64, 32], [64, 32]] -> 3x5" in out
     assert "coordinate_transformation_mode" in out and "max|diff|" in out
     tables, _, skipped = out.partition("\nskipped ")
-    for name in PRESETS:
-        if available(PRESETS[name].library) and name in RUNNERS:
+    for name in ALL_PRESETS:
+        if available(ALL_PRESETS[name].library) and name in RUNNERS:
             assert f"\n{name} " in tables, name
         else:
             assert name in skipped, name
+    # in each case's table the presets beyond ONNX follow the ONNX ones, under one heading
+    first_table = tables.split("\n\n")[1]
+    ran = [n for n in ALL_PRESETS if f"\n{n} " in first_table]
+    if any(n in EXTENSION_PRESETS for n in ran):
+        assert first_table.count(BEYOND_ONNX) == 1
+        onnx_part, extension_part = first_table.split(BEYOND_ONNX)
+        assert all((f"\n{n} " in extension_part) == (n in EXTENSION_PRESETS) for n in ran)
 
 
 def test_input_image_and_json(tmp_path, capsys):
@@ -205,8 +215,13 @@ def test_help(capsys):
 def test_presets_command(capsys):
     assert main(["presets"]) == 0
     out = capsys.readouterr().out
+    onnx_part, heading, extension_part = out.partition(BEYOND_ONNX_HEADING)
+    assert heading and onnx_part.startswith("# ONNX Resize\n")
     for name, preset in PRESETS.items():
-        assert name in out and preset.call in out
+        assert f"\n{name} " in onnx_part and preset.call in onnx_part and preset.spec.describe() in onnx_part
+    for name, preset in EXTENSION_PRESETS.items():
+        assert f"\n{name} " in extension_part and preset.call in extension_part
+        assert preset.spec.describe() in extension_part
 
 
 def test_python_dash_m_compare():

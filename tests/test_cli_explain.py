@@ -62,6 +62,35 @@ def test_printed_table_reproduces_opencv(interpolation, preset, size, capsys):
     np.testing.assert_allclose(_table(text) @ row[0].astype(np.float64), expected, rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.parametrize("preset, size, rule", [
+    ("pytorch_area", (7, 3), "floor(o * in / out) .. ceil((o + 1) * in / out) - 1"),
+    ("opencv_area_two_tap", (6, 34), "sx = floor(c)"),
+    ("tf_gaussian", (6, 13), "kernel argument float32((j - c) * sa)"),
+])
+def test_printed_table_reproduces_extension_presets(preset, size, rule, capsys):
+    """The presets beyond ONNX: the printed rule, and the printed weights applied to a row give the real
+    library (PyTorch ``mode='area'``; OpenCV INTER_AREA upscaled 6 -> 34, whose output 17 reads pixel 2;
+    TF gaussian 6 -> 13, whose output 6 keeps pixel 1 at ``|t| = 1.4999998``)."""
+    from consistent_resize.libraries import RUNNERS, available
+    from consistent_resize.presets import EXTENSION_PRESETS
+
+    library = EXTENSION_PRESETS[preset].library
+    if not available(library):
+        pytest.skip(f"{library} is not installed")
+    in_size, out_size = size
+    text = _explain(capsys, [preset, "--in", str(in_size), "--out", str(out_size)])
+    assert f"preset {preset}: {EXTENSION_PRESETS[preset].call}" in text and rule in text
+    column = np.random.default_rng(4).standard_normal((in_size, 1)).astype(np.float32)
+    expected = RUNNERS[preset](column, (out_size, 1))[:, 0]
+    np.testing.assert_allclose(_table(text) @ column[:, 0].astype(np.float64), expected, rtol=0, atol=2e-5)
+
+
+def test_unknown_preset_suggests_extension_presets(capsys):
+    assert main(["explain", "pytorch_ara"]) == 2
+    err = capsys.readouterr().err
+    assert "did you mean 'pytorch_area'" in err and "lists all" in err
+
+
 def test_seed_table_of_chainer(capsys):
     text = _explain(capsys, ["chainer"])  # default --in 2 --out 4: the seed case
     assert "x_original = x * (in - 1) / (L - 1) if L > 1 else 0" in text

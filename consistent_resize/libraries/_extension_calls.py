@@ -1,6 +1,6 @@
 """Real-library runners for the presets beyond ONNX (``consistent_resize.presets.EXTENSION_PRESETS``):
-Pillow BOX/HAMMING/LANCZOS, OpenCV INTER_AREA/INTER_LANCZOS4, TensorFlow area/lanczos/gaussian/mitchellcubic
-and Keras lanczos.
+Pillow BOX/HAMMING/LANCZOS, OpenCV INTER_AREA/INTER_LANCZOS4, TensorFlow area/lanczos/gaussian/mitchellcubic,
+Keras lanczos and PyTorch ``mode='area'``.
 
 Each runner takes ``x`` (H, W) and ``(out_h, out_w)`` and returns the library's output as float64. The
 libraries are imported inside the runners (through the per-library helpers), so importing this module
@@ -13,6 +13,7 @@ from . import register
 from ._opencv_calls import _cv2_resize
 from ._pillow_calls import _pil_resize
 from ._tf_calls import _hw, _keras, _nhwc, _tf2
+from ._torch_calls import interpolate
 
 
 def _pillow(filter_name: str):
@@ -43,6 +44,7 @@ register("pillow_box")(_pillow("BOX"))
 register("pillow_hamming")(_pillow("HAMMING"))
 register("pillow_lanczos")(_pillow("LANCZOS"))
 register("opencv_area")(_opencv("INTER_AREA"))
+register("opencv_area_two_tap")(_opencv("INTER_AREA"))
 register("opencv_lanczos4")(_opencv("INTER_LANCZOS4"))
 register("tf_area")(_tf2("area"))
 for _method in ("lanczos3", "lanczos5", "gaussian", "mitchellcubic"):
@@ -50,3 +52,9 @@ for _method in ("lanczos3", "lanczos5", "gaussian", "mitchellcubic"):
     register(f"tf_{_method}_antialias")(_tf2(_method, antialias=True))
 register("keras_lanczos3")(_keras("lanczos3"))
 register("keras_lanczos5")(_keras("lanczos5"))
+
+
+@register("pytorch_area")
+def pytorch_area(x, size):
+    """``torch.nn.functional.interpolate(x, size, mode='area')`` on float32 (``adaptive_avg_pool2d``)."""
+    return interpolate(x, size, mode="area")
