@@ -11,6 +11,14 @@
   ``export`` below) to use ours.
 - ``export(model, args, ...)``: ``onnx_chainer.export`` with these converters and opset 19.
 
+A spec beyond ONNX Resize (``spec.beyond_onnx``: box, area, lanczos, hamming, gaussian, mitchell) is
+exported as the table graph of ``consistent_resize.onnx_tables`` instead (``table_nodes``): per spatial
+axis, K ``Gather`` of constant tap indices, ``Mul`` by the constant weights (float32, or float64 for a
+float64 input) and an ``Add`` chain, applied in the order ``ResizeFunction`` applies its axes; where
+Chainer's CPU forward runs its gather kernel, onnxruntime's output is bit for bit Chainer's (the dense
+kernel, for short axes, rounds in another order). ``export(..., table_graphs="mismatch")`` writes that
+graph for an ONNX spec too where ``_runtime_check`` would warn (``"always"``: for every resize).
+
 The node's attributes are ``spec.to_onnx()`` (opset 19), but for two that have no effect for the
 sizes at hand and that onnxruntime refuses (``exported_spec``); with an older ``opset_version`` the
 attributes that opset lacks are left out when they hold ONNX's default, and a spec that needs them is
@@ -28,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from consistent_resize import onnx_tables
 from consistent_resize.arguments import plan_axes
 from consistent_resize.presets import PRESETS
 from consistent_resize.spec import ResizeSpec
@@ -97,38 +106,37 @@ def exported_spec(spec: ResizeSpec, plans, scales_given: bool) -> ResizeSpec:
     return spec
 
 
-def _runtime_check(spec: ResizeSpec, plans) -> None:
-    """Warn when onnxruntime (float32 arithmetic, ``consistent_resize``'s ``float32_divide``) would
-    compute another output length, or other tables beyond float32 rounding (a nearest-neighbour tie, a
-    weight that ``spec.coordinate_arithmetic`` rounds differently), for these sizes."""
+def runtime_difference(spec: ResizeSpec, plans) -> str | None:
+    """Why onnxruntime (float32 arithmetic, ``consistent_resize``'s ``float32_divide``) would compute
+    another output length, or other tables beyond float32 rounding (a nearest-neighbour tie, a weight that
+    ``spec.coordinate_arithmetic`` rounds differently), from the ``Resize`` node of ``spec`` for these
+    sizes; None if it computes the spec's."""
     for p in plans:
         if p.scale is not None and spec.keep_aspect_ratio_policy == "stretch":
             runtime_size = int(np.floor(np.float32(p.in_size) * np.float32(p.scale)))
             if runtime_size != p.out_size:
-                warnings.warn(f"scale_factor {p.scale!r} of an axis of length {p.in_size}: a float32 ONNX "
-                              f"runtime computes output length {runtime_size}, Chainer {p.out_size}",
-                              UserWarning, stacklevel=4)
-                return
+                return (f"scale_factor {p.scale!r} of an axis of length {p.in_size}: a float32 ONNX runtime "
+                        f"computes output length {runtime_size}, Chainer {p.out_size}")
     for p in plans:
         if p.out_size == p.in_size:
             matrix = axis_table(p.in_size, p.out_size, spec, p.scale, p.roi).matrix()
             if not np.array_equal(matrix, np.eye(p.in_size)):
-                warnings.warn(
-                    f"{spec.describe()} is not the identity on an axis of length {p.in_size} that keeps "
-                    "its length; onnxruntime copies such an axis unchanged (whatever the scale)",
-                    UserWarning,
-                    stacklevel=4,
-                )
-                return
+                return (f"{spec.describe()} is not the identity on an axis of length {p.in_size} that keeps "
+                        "its length; onnxruntime copies such an axis unchanged (whatever the scale)")
     runtime = spec.replace(coordinate_arithmetic="float32_divide")
     if not same_tables(spec, runtime, plans, float32_tolerance):
-        warnings.warn(
-            f"{spec.describe()} for {[(p.in_size, p.out_size) for p in plans]}: a float32 ONNX runtime "
-            "rounds some source coordinates to other pixels or weights than this spec's "
-            f"coordinate_arithmetic ({spec.coordinate_arithmetic!r}); its output will differ there",
-            UserWarning,
-            stacklevel=4,
-        )
+        return (f"{spec.describe()} for {[(p.in_size, p.out_size) for p in plans]}: a float32 ONNX runtime "
+                "rounds some source coordinates to other pixels or weights than this spec's "
+                f"coordinate_arithmetic ({spec.coordinate_arithmetic!r}); its output will differ there")
+    return None
+
+
+def _runtime_check(spec: ResizeSpec, plans) -> None:
+    """Warn where ``runtime_difference`` finds one (with the way out: ``export(..., table_graphs=...)``)."""
+    why = runtime_difference(spec, plans)
+    if why is not None:
+        warnings.warn(f"{why} (export(..., table_graphs='mismatch') writes such a resize as Gather tables "
+                      "instead)", UserWarning, stacklevel=4)
 
 
 def resize_nodes(params, spec: ResizeSpec, input_shape, size=None, scale_factor=None, roi=None):
@@ -138,7 +146,12 @@ def resize_nodes(params, spec: ResizeSpec, input_shape, size=None, scale_factor=
     context = params.context
     ndim = len(input_shape)
     plans = plan_axes(input_shape[2:], size, scale_factor, spec, roi)
-    spec = exported_spec(spec, plans, scales_given=scale_factor is not None)
+    if spec.beyond_onnx or _TABLE_GRAPHS[0] == "always":
+        return table_nodes(params, spec, input_shape, plans)
+    exported = exported_spec(spec, plans, scales_given=scale_factor is not None)
+    if _TABLE_GRAPHS[0] == "mismatch" and runtime_difference(exported, plans) is not None:
+        return table_nodes(params, spec, input_shape, plans)
+    spec = exported
     _runtime_check(spec, plans)
     attributes = onnx_attributes(spec, opset)
 
@@ -168,6 +181,30 @@ def resize_nodes(params, spec: ResizeSpec, input_shape, size=None, scale_factor=
     return (onnx_helper.make_node("Resize", inputs, params.output_names, **attributes),)
 
 
+def table_nodes(params, spec: ResizeSpec, input_shape, plans):
+    """The table graph (``consistent_resize.onnx_tables``) of a resize whose spec is beyond ONNX Resize:
+    ``Constant`` nodes with the tables, then Gather/Mul/Add (Cast around float16, Where for
+    ``tf_crop_and_resize``), axes in ``ResizeFunction``'s order."""
+    if params.opset_version < onnx_tables.MIN_OPSET:
+        raise ValueError(f"exporting {spec.describe()} as a table graph needs opset_version >= "
+                         f"{onnx_tables.MIN_OPSET}, got {params.opset_version}")
+    from . import _axes, _gather
+
+    tables = [(2 + i, axis_table(p.in_size, p.out_size, spec, p.scale, p.roi)) for i, p in enumerate(plans)]
+    chainer_order = getattr(_axes, "_order", None)  # the order ResizeFunction.forward applies the axes in
+    if chainer_order is None:
+        order = onnx_tables.cheapest_order(input_shape, tables)
+    else:
+        ops = [(axis, _gather.forward_table(t)) for axis, t in tables]
+        by_axis = dict(tables)
+        order = [(axis, by_axis[axis]) for axis, _ in chainer_order(tuple(input_shape), ops)]
+    graph = onnx_tables.table_graph(
+        tuple(input_shape), params.func.inputs[0].dtype.name, order, spec,
+        input=params.input_names[0], output=params.output_names[0], prefix=onnx_helper.get_func_name(),
+    )
+    return tuple(graph.onnx_nodes())
+
+
 def _per_axis(value, count: int):
     if np.ndim(value) == 0:
         return [value] * count
@@ -192,9 +229,19 @@ def convert_resize_images(params):
 CONVERTERS = {"ConsistentResize": convert_resize, "ResizeImages": convert_resize_images}
 
 
-def export(model, args, filename=None, *, opset_version: int = OPSET, external_converters=None, **kwargs):
+#: The table-graph policy of the export in progress (``export``'s ``table_graphs``).
+_TABLE_GRAPHS = ["beyond_onnx"]
+
+
+def export(model, args, filename=None, *, opset_version: int = OPSET, external_converters=None,
+           table_graphs: str = "beyond_onnx", **kwargs):
     """``onnx_chainer.export`` with ``CONVERTERS`` (``F.resize_images`` exported as Chainer computes it)
     and opset 19 by default; other keywords are passed on.
+
+    ``table_graphs``: when a resize is written as a table graph (Gather/Mul/Add with constant tables)
+    instead of one ``Resize`` node: ``"beyond_onnx"`` (specs no node expresses), ``"mismatch"`` (also
+    where onnxruntime would compute the node otherwise for these sizes, i.e. where the converter would
+    warn), ``"always"``.
 
     Example:
         >>> import chainer, chainer.functions as F
@@ -207,10 +254,12 @@ def export(model, args, filename=None, *, opset_version: int = OPSET, external_c
     chainer = import_chainer()
     quiet = chainer.disable_experimental_feature_warning
     chainer.disable_experimental_feature_warning = True
+    previous, _TABLE_GRAPHS[0] = _TABLE_GRAPHS[0], onnx_tables.check_policy(table_graphs)
     try:
         return _export(model, args, filename, opset_version, converters, kwargs)
     finally:
         chainer.disable_experimental_feature_warning = quiet
+        _TABLE_GRAPHS[0] = previous
 
 
 def _export(model, args, filename, opset_version, converters, kwargs):

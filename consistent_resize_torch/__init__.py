@@ -6,8 +6,9 @@ same arguments. Forward, gradient (and gradients of any order) are the spec's ex
 standard ``Resize`` node.
 """
 
+from ._onnx import table_graphs
 from ._tables import clear_cache
 from .functional import resize
 from .layer import Resize
 
-__all__ = ["Resize", "clear_cache", "resize"]
+__all__ = ["Resize", "clear_cache", "resize", "table_graphs"]

@@ -2,6 +2,13 @@
 (plus ``axes`` = the spatial axes when ``keep_aspect_ratio_policy`` is not ``stretch``: without it the
 runtime would apply the policy to N and C too).
 
+A spec beyond ONNX Resize (``spec.beyond_onnx``: box, area, lanczos, hamming, gaussian, mitchell) exports
+as the table graph of ``consistent_resize.onnx_tables`` instead: per spatial axis, K ``Gather`` of the
+constant tap indices, ``Mul`` by the constant weights and an ``Add`` chain (``export_tables``). Its tables
+are constants for the exported spatial sizes: a dynamic spatial axis is refused with a ValueError. Within
+``table_graphs("mismatch")`` an ONNX spec whose node the check below would refuse is exported that way
+too (``"always"``: every resize).
+
 ``coordinate_arithmetic`` is not an ONNX attribute: a runtime computes the source coordinate its own way
 (onnxruntime: ``float32_divide``). Export therefore checks, for the concrete sizes being exported, that
 ``float32_divide`` gives the same tables (and output sizes) as the spec, and raises a ValueError naming
@@ -13,11 +20,13 @@ the axis and the difference otherwise; it never changes semantics silently.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 
 import numpy as np
 import torch
 
+from consistent_resize import onnx_tables
 from consistent_resize.arguments import AxisPlan
 from consistent_resize.spec import ResizeSpec
 from consistent_resize.tables import axis_table
@@ -124,7 +133,8 @@ def check_exportable(plans: list[AxisPlan], spec: ResizeSpec, requested=None) ->
             f"cannot export {spec.describe()} to ONNX Resize for these sizes without changing its result: "
             f"ONNX has no coordinate_arithmetic attribute and runtimes compute coordinates and sizes in "
             f"{RUNTIME_ARITHMETIC}; {why}. Use a spec with coordinate_arithmetic={RUNTIME_ARITHMETIC!r}, "
-            f"or other sizes"
+            f"or other sizes, or export such resizes as Gather tables: "
+            f"with consistent_resize_torch.table_graphs('mismatch'): torch.onnx.export(...)"
         )
 
 
@@ -190,8 +200,12 @@ def export_resize(x: torch.Tensor, plans: list[AxisPlan], spec: ResizeSpec, requ
     """The resize of ``x`` as one ONNX ``Resize`` node (called by ``resize`` during ``torch.onnx.export``).
 
     ``requested``: the caller's ``size`` (the node carries it when ``keep_aspect_ratio_policy`` is not
-    ``stretch``).
+    ``stretch``). A spec beyond ONNX Resize goes to ``export_tables``.
     """
+    if spec.beyond_onnx or _TABLE_GRAPHS[0] == "always":
+        return export_tables(x, plans, spec)
+    if _TABLE_GRAPHS[0] == "mismatch" and runtime_mismatch(plans, spec, requested) is not None:
+        return export_tables(x, plans, spec)
     check_exportable(plans, spec, requested)
     with warnings.catch_warnings():  # the traced shape is meant to be constant: N and C go into `sizes`
         warnings.simplefilter("ignore", torch.jit.TracerWarning)
@@ -217,4 +231,127 @@ def export_resize(x: torch.Tensor, plans: list[AxisPlan], spec: ResizeSpec, requ
     shape = list(x.shape[:2]) + sizes
     return torch.onnx.ops.symbolic(
         "Resize", inputs, attributes, dtype=x.dtype, shape=shape, version=19
+    )
+
+
+# -- specs beyond ONNX Resize: the table graph (consistent_resize.onnx_tables) ---------------------------
+
+_TABLE_GRAPHS = ["beyond_onnx"]  # the policy in force (table_graphs)
+
+
+@contextlib.contextmanager
+def table_graphs(when: str = "mismatch"):
+    """Within the block, ``torch.onnx.export`` writes resizes as table graphs (Gather/Mul/Add with constant
+    tables, ``consistent_resize.onnx_tables``) ``when``:
+
+    - ``"beyond_onnx"`` (the default outside the block): only specs that no ``Resize`` node expresses;
+    - ``"mismatch"``: also an ONNX spec whose ``Resize`` node onnxruntime would compute otherwise for the
+      sizes at hand (a ``coordinate_arithmetic`` other than ``float32_divide`` that rounds differently, a
+      float32 output length; where export otherwise raises ``cannot export ...``);
+    - ``"always"``: every resize (static spatial sizes; the batch stays free).
+
+    Example:
+        >>> import torch, consistent_resize_torch
+        >>> with consistent_resize_torch.table_graphs("mismatch"):  # doctest: +SKIP
+        ...     torch.onnx.export(model, (x,), "model.onnx", dynamo=False)
+    """
+    when = onnx_tables.check_policy(when)
+    previous, _TABLE_GRAPHS[0] = _TABLE_GRAPHS[0], when
+    try:
+        yield
+    finally:
+        _TABLE_GRAPHS[0] = previous
+
+_TORCH_DTYPES = {"float32": torch.float32, "float64": torch.float64, "float16": torch.float16,
+                 "bfloat16": torch.bfloat16, "int64": torch.int64, "bool": torch.bool}
+_ATTRIBUTE_SUFFIX = {int: "i", float: "f", str: "s"}
+
+
+def _why_tables(spec: ResizeSpec) -> str:
+    if spec.beyond_onnx:
+        return f"mode {spec.mode!r} is beyond ONNX Resize and"
+    return f"under table_graphs({_TABLE_GRAPHS[0]!r}) the resize"
+
+
+def table_graph(x_shape, dtype, plans: list[AxisPlan], spec: ResizeSpec) -> onnx_tables.TableGraph:
+    """The table graph of this resize (``consistent_resize.onnx_tables.table_graph``), axes in the
+    order of least work (``onnx_tables.cheapest_order``; the PyTorch layer picks its own order and
+    kernels per device, see ``_axis``, so the graph and the layer agree to rounding, not bit for bit).
+
+    Raises:
+        ValueError: a spatial input or output size is not a concrete int (a dynamic spatial axis).
+    """
+    onnx_tables.check_static(list(x_shape[2:]), spec, _why_tables(spec))
+    onnx_tables.check_static([p.out_size for p in plans], spec, _why_tables(spec), "output")
+    tables = [(2 + i, axis_table(int(p.in_size), int(p.out_size), spec, p.scale, p.roi))
+              for i, p in enumerate(plans)]
+    order = onnx_tables.cheapest_order(x_shape, tables)
+    return onnx_tables.table_graph(x_shape, str(dtype).replace("torch.", ""), order, spec, prefix="resize")
+
+
+def _symbolic_shape(sizes) -> list:
+    """The spatial sizes of a TorchScript value's type (None where dynamic), or None if unknown."""
+    from torch.onnx import symbolic_helper
+
+    return symbolic_helper._get_tensor_sizes(sizes)
+
+
+class _LegacyTables(torch.autograd.Function):
+    """The forward of ``resize`` with a ``symbolic`` that writes the table graph (TorchScript exporter)."""
+
+    @staticmethod
+    def forward(ctx, x, sizes, scales, roi, spec_args, graph):
+        return _ops.resize_op(x, sizes, scales, roi, *spec_args)
+
+    @staticmethod
+    def symbolic(g, x, sizes, scales, roi, spec_args, graph):
+        spec = _ops._spec(*spec_args)
+        opset = getattr(g, "opset", onnx_tables.MIN_OPSET)
+        if opset < onnx_tables.MIN_OPSET:
+            raise ValueError(f"exporting {spec.describe()} as a table graph needs opset_version >= "
+                             f"{onnx_tables.MIN_OPSET}, got {opset}")
+        traced = _symbolic_shape(x)
+        if traced is not None:  # dynamic_axes on a spatial axis: the traced sizes are not the graph's
+            onnx_tables.check_static(traced[2:], spec, _why_tables(spec))
+        values = {graph.input: x}
+        for name, array in graph.constants.items():
+            values[name] = g.op("Constant", value_t=torch.from_numpy(np.array(array)))
+        for node in graph.nodes:
+            attributes = {f"{k}_{_ATTRIBUTE_SUFFIX[type(v)]}": v for k, v in node.attributes.items()}
+            values[node.output] = g.op(node.op_type, *(values[i] for i in node.inputs), **attributes)
+        return values[graph.output]
+
+
+def export_tables(x: torch.Tensor, plans: list[AxisPlan], spec: ResizeSpec) -> torch.Tensor:
+    """The resize of ``x`` as the table graph (a spec beyond ONNX Resize), for either exporter."""
+    if torch.jit.is_tracing():
+        with warnings.catch_warnings():  # the traced spatial shape is meant to be constant
+            warnings.simplefilter("ignore", torch.jit.TracerWarning)
+            shape = tuple(int(v) for v in x.shape)
+        graph = table_graph(shape, x.dtype, plans, spec)
+        sizes = [int(p.out_size) for p in plans]
+        scales = None if plans[0].scale is None else [float(p.scale) for p in plans]
+        roi = None if plans[0].roi is None else [p.roi[0] for p in plans] + [p.roi[1] for p in plans]
+        return _LegacyTables.apply(x, sizes, scales, roi, _ops.spec_args(spec), graph)
+    graph = table_graph(tuple(x.shape), x.dtype, plans, spec)
+    values = {graph.input: x}
+    for name, array in graph.constants.items():
+        values[name] = torch.from_numpy(np.array(array))
+    for node in graph.nodes:
+        values[node.output] = torch.onnx.ops.symbolic(
+            node.op_type, [values[i] for i in node.inputs], node.attributes, dtype=_TORCH_DTYPES[node.dtype],
+            shape=list(node.shape), version=onnx_tables.MIN_OPSET
+        )
+    return values[graph.output]
+
+
+def strict_capture_error() -> RuntimeError:
+    """The error of ``consistent_resize::resize`` meeting ``torch.onnx.export(dynamo=True)``'s second
+    capture, ``torch.export(strict=True)``: TorchDynamo reads ``torch.onnx.is_in_onnx_export()`` as False,
+    so ``resize`` records the custom operator, which has no ONNX translation (the exporter would fail
+    later with "No ONNX function found"). Failing the capture here makes the exporter report the first
+    capture's error instead, which names the reason (e.g. a dynamic spatial axis with a table graph)."""
+    return RuntimeError(
+        "consistent_resize::resize has no ONNX translation: torch.onnx.export writes it only through "
+        "torch.export(strict=False), whose error is the one to read"
     )

@@ -134,6 +134,8 @@ def resize_op(
 
 @resize_op.register_fake
 def _resize_fake(x, sizes, scales, roi, *spec_fields):
+    if torch.onnx.is_in_onnx_export():  # torch.onnx.export(dynamo=True)'s strict capture (see _onnx)
+        from ._onnx import strict_capture_error; raise strict_capture_error()  # noqa: E702
     shape = list(x.shape[: x.dim() - len(sizes)]) + list(sizes)
     return torch.empty(shape, dtype=x.dtype, device=x.device, memory_format=output_memory_format(x))
 
