@@ -16,6 +16,7 @@ import torch
 
 from consistent_resize.spec import ResizeSpec
 from consistent_resize.tables import AxisTable, axis_table, transposed
+from consistent_resize.tables import transposed as _core_transposed  # device_table's argument shadows it
 
 #: How many device tables are kept (least recently used ones are dropped first).
 CACHE_SIZE = 512
@@ -40,6 +41,7 @@ class DeviceTable(NamedTuple):
     weight_matrix: torch.Tensor | None = None
     dense: torch.Tensor | None = None
     dense_t: torch.Tensor | None = None
+    unread: torch.Tensor | None = None  # transposed tables: the rows (inputs) no output reads, else None
 
 
 #: Longest axis (input length of the map) for which the dense matrix is kept (the dense product is used
@@ -86,9 +88,12 @@ def device_table(
             _CACHE.move_to_end(key)
             return found
     table = axis_table(in_size, out_size, spec, scale, roi)
+    unread = None
     if transposed:
-        index, weight = transpose_table(table)
+        index, weight, read = _core_transposed(table)
         outside = None
+        if not read.all():  # their padded taps have weight 0: the kernels fill these rows with 0 after
+            unread = torch.from_numpy(np.flatnonzero(~read)).to(device)
     else:
         index, weight = table.index, table.weight
         outside = torch.from_numpy(np.array(table.outside)).to(device) if table.outside.any() else None
@@ -109,6 +114,7 @@ def device_table(
         weight_t,
         dense,
         None if dense is None else dense.t().contiguous(),
+        unread,
     )
     with _LOCK:
         _CACHE[key] = made
