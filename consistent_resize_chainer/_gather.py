@@ -14,8 +14,10 @@ On the CPU, an axis whose source is short compared with its tap count (``source_
 as in the gradient of a large upscale: 60 -> 6 reads 24 taps per row) is applied as one matrix product
 with the dense ``(rows, source)`` matrix instead, when the array is finite (checked by one sum: a
 non-finite element makes the sum non-finite). The dense product multiplies every zero entry too, so
-with a NaN or Inf in the array it would spread them; then the gather runs. Both give the same numbers up
+with a NaN or Inf in the array it would spread them; then another kernel runs. Both give the same numbers up
 to the order of summation. On GPU the gather always runs (no host synchronisation for the check).
+Where a table has long regular runs, ``_strided`` applies it without index gathers; ``_axes`` chooses
+the kernel per axis and cuts large CPU arrays into units of work.
 """
 
 from __future__ import annotations
@@ -57,6 +59,14 @@ class GatherTable:
         np.add.at(m, (np.repeat(np.arange(self.rows), self.index.shape[1]), self.index.ravel()),
                   self.weight.ravel())
         return m
+
+
+@functools.lru_cache(maxsize=4096)
+def row_range(table: GatherTable, first: int, end: int) -> GatherTable:
+    """Rows ``first..end`` of ``table``, as a table of their own (cached)."""
+    empty = None if table.empty is None else table.empty[first:end]
+    return GatherTable(table.source_size, table.index[first:end], table.weight[first:end],
+                       empty if empty is not None and empty.any() else None)
 
 
 def _empty_rows(weight: np.ndarray) -> np.ndarray | None:
@@ -110,15 +120,19 @@ def device_arrays(table: GatherTable, x, compute_dtype: np.dtype):
 
 #: CPU: a table with ``source_size <= DENSE_RATIO * taps`` is applied as a dense matrix product.
 DENSE_RATIO = 4
-#: None: choose as above; "gather" or "dense": force one (tests of both paths). Set with ``forced``.
+#: None: choose per table (``_axes.method``); "gather", "strided" or "dense": force one (tests of every
+#: path). Set with ``forced``.
 _FORCED: str | None = None
+METHODS = (None, "gather", "strided", "dense")
 
 
 @contextlib.contextmanager
 def forced(method: str | None):
-    """Within the block, apply every table by ``method`` (``"gather"``, ``"dense"``; the dense product
-    still falls back to the gather for a non-finite array)."""
+    """Within the block, apply every table by ``method`` (``"gather"``, ``"strided"``, ``"dense"``; the
+    dense product still falls back to the gather for a non-finite array)."""
     global _FORCED
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     previous, _FORCED = _FORCED, method
     try:
         yield
@@ -126,15 +140,25 @@ def forced(method: str | None):
         _FORCED = previous
 
 
+def forced_method() -> str | None:
+    """The method forced by ``forced`` (None: none)."""
+    return _FORCED
+
+
 @functools.lru_cache(maxsize=1024)
 def _dense_copy(table: GatherTable, dtype_name: str) -> np.ndarray:
     return np.ascontiguousarray(table.dense, dtype=dtype_name)
 
 
-def _use_dense(x, table: GatherTable) -> bool:
-    if not isinstance(x, np.ndarray) or _FORCED == "gather":
+def dense_candidate(x, table: GatherTable) -> bool:
+    """Whether ``table`` on ``x`` takes the dense product if ``x`` is finite (see ``_use_dense``)."""
+    if not isinstance(x, np.ndarray) or _FORCED in ("gather", "strided"):
         return False
-    if _FORCED != "dense" and table.source_size > DENSE_RATIO * table.index.shape[1]:
+    return _FORCED == "dense" or table.source_size <= DENSE_RATIO * table.index.shape[1]
+
+
+def _use_dense(x, table: GatherTable) -> bool:
+    if not dense_candidate(x, table):
         return False
     with np.errstate(all="ignore"):  # the sum of a non-finite (or huge) array is the answer, not an error
         return bool(np.isfinite(x.sum()))

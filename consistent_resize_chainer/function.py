@@ -1,25 +1,23 @@
 """``resize``: the resize as a ``chainer.FunctionNode`` for NumPy and CuPy arrays, with an explicit,
 itself differentiable backward.
 
-The forward applies the core's per-axis tables (``consistent_resize.reference.plan``) as a gather and a
-weighted sum over the K taps of each row. The backward is the transposed map, applied the same way
-(``_gather.transposed_table``), by a ``SeparableLinear`` node whose own backward is the forward map:
-gradients of any order. float16 is computed in float32 and rounded once at the end; float32 and float64
-are computed in their own precision.
+The forward applies the core's per-axis tables (``consistent_resize.reference.plan``): a weighted sum over
+the K taps of each row, by one of three kernels per axis (gather, strided views, dense product: ``_axes``).
+The backward is the transposed map, applied the same way (``_gather.transposed_table``), by a
+``SeparableLinear`` node whose own backward is the forward map: gradients of any order. float16 is
+computed in float32 and rounded once at the end; float32 and float64 are computed in their own precision.
 """
 
 from __future__ import annotations
 
-import itertools
 from typing import Any, Sequence
 
-import numpy as np
 
 from consistent_resize.arguments import check_roi, check_scales, check_sizes, entry_count, resolve_spec
 from consistent_resize.reference import plan
 from consistent_resize.spec import ResizeSpec
 
-from . import _gather
+from . import _axes, _gather
 from ._import import import_chainer
 
 chainer = import_chainer()
@@ -30,32 +28,9 @@ from chainer.utils import type_check  # noqa: E402
 RANKS = (3, 4, 5)
 
 
-def _compute_dtype(dtype) -> np.dtype:
-    return np.dtype(np.float32) if np.dtype(dtype) == np.float16 else np.dtype(dtype)
-
-
-def _order(shape, ops):
-    """The order of ``ops`` (they commute) with the least estimated work: each step costs its taps times
-    the size of its result, three times that for the last axis (a gather of single elements, not rows)."""
-    best, best_cost = None, None
-    for order in itertools.permutations(ops):
-        size = list(shape)
-        cost = 0
-        for axis, table in order:
-            size[axis] = table.rows
-            cost += table.index.shape[1] * int(np.prod(size)) * (3 if axis == len(shape) - 1 else 1)
-        if best_cost is None or cost < best_cost:
-            best, best_cost = order, cost
-    return best
-
-
 def _apply_axes(x, ops, xp):
-    """Apply ``ops`` (``(axis, GatherTable)`` pairs) in the cheapest order, in the compute dtype."""
-    dtype = x.dtype
-    y = x.astype(_compute_dtype(dtype), copy=False)
-    for axis, table in _order(x.shape, ops):
-        y = _gather.apply(y, table, axis, xp)
-    return y.astype(dtype, copy=False)
+    """Apply ``ops`` (``(axis, GatherTable)`` pairs) in the compute dtype (``_axes.apply_axes``)."""
+    return _axes.apply_axes(x, ops, xp)
 
 
 def _check_floating(in_types, name: str, ranks: Sequence[int]) -> None:

@@ -90,3 +90,25 @@ def test_device_copies_are_cached():
     before = _gather._device_copy.cache_info().hits
     crc.resize(x, (8, 8), preset="chainer")
     assert _gather._device_copy.cache_info().hits > before
+
+
+@pytest.mark.parametrize("method", [None, "strided"])
+@pytest.mark.parametrize("shape,size", [((2, 3, 64, 64), (16, 16)), ((2, 3, 32, 32), (64, 64))])
+def test_gpu_strided_kernel_equals_cpu(shape, size, method):
+    """The strided kernel (align_corners runs: the benchmark's shapes scaled down) on CuPy: the bits of
+    the CPU's strided kernel, forward and gradient, NaN and unread inputs included."""
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=shape)
+    x[0, 1, 5, 7] = np.nan
+    gy = rng.normal(size=shape[:2] + size)
+    results = []
+    for xp in (np, cupy):
+        v = chainer.Variable(xp.asarray(x))
+        with _gather.forced(method):
+            y = crc.resize(v, size, preset="chainer")
+            y.grad = xp.asarray(gy)
+            y.backward()
+        results.append((chainer.backend.CpuDevice().send(y.array), chainer.backend.CpuDevice().send(v.grad)))
+    for cpu, gpu in zip(*results):
+        np.testing.assert_allclose(gpu, cpu, rtol=1e-12, atol=1e-12)
+        np.testing.assert_array_equal(np.isnan(gpu), np.isnan(cpu))
