@@ -1,7 +1,8 @@
 """Applying per-axis tables to a tensor: a gather along the axis and a weighted sum over the K taps.
 
-The same code applies the NumPy tables (as constants) and the in-graph ones, so the backward pass is
-TensorFlow's gradient of ``tf.gather`` (a scatter-add of ``weight * grad``): the exact adjoint.
+The same code applies the NumPy tables (as constants, ``static_op``: forward, and backward with the
+transposed tables) and the in-graph ones (``functional``), whose backward pass is TensorFlow's gradient
+of ``tf.gather`` (a scatter-add of ``weight * grad``): the exact adjoint either way.
 
 When ``K`` is known in Python the taps are added one after the other (``((t0 + t1) + t2) + ...``), not
 by a reduction whose order each runtime picks: eager, ``tf.function``, XLA and the TFLite interpreter

@@ -20,6 +20,7 @@ from ._layout import (
     spatial_axes,
 )
 from .apply import apply_axis, extrapolate
+from .static_op import static_resize
 
 
 @tf.autograph.experimental.do_not_convert
@@ -53,8 +54,10 @@ def resize(
 
     Returns:
         A tensor of ``x``'s dtype. When the spatial sizes and ``size`` are known in Python the
-        tables are the core's cached NumPy tables, embedded as constants; otherwise they are computed
-        in the graph (``consistent_resize_tf.graph_tables``) with the same formulas.
+        tables are the core's cached NumPy tables, embedded as constants, applied by
+        ``consistent_resize_tf.static_op`` (gradient: the transposed tables; in a graph, XLA-compiled);
+        otherwise they are computed in the graph (``consistent_resize_tf.graph_tables``) with the same
+        formulas and TensorFlow differentiates the gathers.
 
     Example:
         >>> import tensorflow as tf
@@ -78,13 +81,9 @@ def resize(
     y = tf.cast(x, work)
     if all(n is not None for n in static_in) and not is_tensor(size):
         plans = plan_axes(static_in, size, scale_factor, spec, roi)
-        tables = [axis_table(p.in_size, p.out_size, spec, p.scale, p.roi) for p in plans]
-        for axis, table in zip(axes, tables):
-            weight = None if spec.mode == "nearest" else tf.constant(table.weight, work)
-            y = apply_axis(y, tf.constant(table.index, tf.int32), weight, axis)
-        outside = [table.outside for table in tables]
-        if any(flags.any() for flags in outside):
-            y = extrapolate(y, [tf.constant(o) for o in outside], axes, spec.extrapolation_value)
+        tables = tuple(axis_table(p.in_size, p.out_size, spec, p.scale, p.roi) for p in plans)
+        op = static_resize(tables, axes, spec.mode == "nearest", float(spec.extrapolation_value))
+        y = op(y)
     else:
         y = _resize_in_graph(y, axes, size, scale_factor, spec, rois)
     return tf.cast(y, x.dtype)

@@ -2,16 +2,19 @@
 graph runs (``keras.Input((None, None, C))``, a ``size`` tensor).
 
 This module is a line-by-line port of ``consistent_resize.arguments.plan_axes``,
-``consistent_resize.coordinates.source_coordinates`` and the tap builders of
-``consistent_resize.tables``: the same operations in the same order and float precision.
+``consistent_resize.coordinates`` (``source_coordinates``, ``stretch``, ``kernel_arguments``), the kernels
+of ``consistent_resize.kernels`` and the tap builders of ``consistent_resize.tables``, for every mode (those
+beyond ONNX included: box, area, lanczos, hamming, gaussian, mitchell, adaptive_average, area_two_tap):
+the same operations in the same order and float precision.
 ``tests/test_tf_graph_tables.py`` checks it against the NumPy core inside ``tf.function`` and XLA over
 random sizes, scales and specs: plans and source coordinates bit for bit, tables as dense matrices
 (nearest bit for bit, weights within 1e-14). Shapes known in Python never come here: they use the
 cached NumPy tables as constants. When the core gains a formula, port it here (the test fails until
-then; an unported ``coordinate_arithmetic`` raises a ValueError naming the ported ones).
+then; an unported ``coordinate_arithmetic`` or ``mode`` raises a ValueError naming the ported ones).
 
-Graph optimizers would change the float arithmetic: divisions go through ``_div`` and one
-multiplication chain through ``_mul`` (their docstrings say what each prevents).
+Graph optimizers would change the float arithmetic: divisions go through ``_div``, one
+multiplication chain through ``_mul`` and additions followed by a constant through ``_sealed`` (their
+docstrings say what each prevents).
 
 Differences from the NumPy tables are of form only: rows are not merged or trimmed (``K`` is the
 kernel's full tap count), and a zero-weight tap reads the index of its row's largest weight, so a
@@ -23,11 +26,17 @@ from __future__ import annotations
 import math
 from typing import Any, NamedTuple, Sequence
 
+import numpy as np
 import tensorflow as tf
 
 from consistent_resize.spec import ResizeSpec
 
-_SUPPORT = {"linear": 1.0, "cubic": 2.0}
+#: the support of the kernels whose support is a constant (``kernels.kernel_for``)
+_SUPPORT = {"linear": 1.0, "cubic": 2.0, "box": 0.5, "hamming": 1.0, "mitchell": 2.0}
+#: the kernels whose weights are always normalised (``kernels.Kernel.normalise``)
+_NORMALISED = ("box", "area", "lanczos", "hamming", "gaussian", "mitchell")
+#: the modes this port knows; any other fails with a clear error (static shapes keep working)
+PORTED_MODES = ("nearest", "linear", "cubic") + _NORMALISED + ("adaptive_average", "area_two_tap")
 
 
 class GraphAxisPlan(NamedTuple):
@@ -110,6 +119,14 @@ def _mul(left: tf.Tensor, right: tf.Tensor) -> tf.Tensor:
     return tf.math.multiply_no_nan(left, right)
 
 
+def _sealed(value: tf.Tensor) -> tf.Tensor:
+    """``value`` unchanged, as an op that ends an addition chain: grappler's constant folding pushes a
+    constant down through additions, ``(a + b) - 0.5`` becoming ``a + (b - 0.5)`` (measured: a
+    ``half_pixel_symmetric`` coordinate an ulp off), but not through ``DivNoNan`` (by 1: exact; a
+    ``MulNoNan`` by 1 is simplified away)."""
+    return tf.math.divide_no_nan(value, tf.constant(1, value.dtype))
+
+
 def _f64(value: Any) -> tf.Tensor:
     """``value`` as float64; a Python number is converted directly (``tf.cast`` would round it to
     float32 first)."""
@@ -126,6 +143,7 @@ PORTED_ARITHMETICS = (
     "float32_fma",
     "float64_multiply",
     "float64_reciprocal",
+    "float32_reciprocal",
     "float64_accumulate",
     "q16_multiply",
 )
@@ -160,12 +178,16 @@ class _Arithmetic:
             self.scaled_length = self.s * tf.cast(in_i, f)
             self.length = tf.cast(out_i, f) if name == "float32_divide" else self.scaled_length
         else:
-            if scale is not None:
+            if scale is not None and name == "float32_reciprocal":  # 1 / float64(float32(scale))
+                r = _div(1.0, _f64(tf.cast(_f64(scale), tf.float32)))
+            elif scale is not None:
                 r = _div(1.0, _f64(scale))
             elif name in ("float32_multiply", "float32_fma"):
                 r = _div(tf.cast(in_i, tf.float32), tf.cast(out_i, tf.float32))
             elif name == "float64_reciprocal":
                 r = _div(1.0, _div(_f64(out_i), _f64(in_i)))
+            elif name == "float32_reciprocal":  # TF: inv_scale = 1.0 / scale (double), stored as float
+                r = _div(1.0, _f64(_div(tf.cast(out_i, tf.float32), tf.cast(in_i, tf.float32))))
             else:
                 r = _div(_f64(in_i), _f64(out_i))
             self.r = tf.cast(r, f)
@@ -208,9 +230,9 @@ def source_coordinates(spec: ResizeSpec, in_size: Any, out_size: Any, scale: Any
     elif mode == "half_pixel_symmetric":
         offset = _div(n, a.const(2.0)) * (one - _div(tf.cast(out_i, f), getattr(a, "scaled_length", a.length)))
         if name == "float32_divide":  # onnxruntime: offset + (x + 0.5) / s - 0.5 in float64
-            coords = tf.cast(_f64(offset) + _div(_f64(x) + 0.5, _f64(a.s)) - 0.5, f)
+            coords = tf.cast(_sealed(_f64(offset) + _div(_f64(x) + 0.5, _f64(a.s))) - 0.5, f)
         else:
-            coords = offset + a.to_input(x + half) - half
+            coords = _sealed(offset + a.to_input(x + half)) - half
     elif mode == "pytorch_half_pixel":
         coords = tf.where(a.length > 1, _half_pixel(a, x), tf.zeros_like(x))
     elif mode == "align_corners":
@@ -241,17 +263,51 @@ def source_coordinates(spec: ResizeSpec, in_size: Any, out_size: Any, scale: Any
     return coords
 
 
-def _kernel(spec: ResizeSpec, t: tf.Tensor) -> tf.Tensor:
-    """Port of ``kernels.linear`` / ``kernels.cubic`` (float64)."""
-    if spec.mode == "linear":
+def _sinc(t: tf.Tensor) -> tf.Tensor:
+    """Port of ``np.sinc``: ``sin(y) / y`` with ``y = pi * t`` (``t = 0`` replaced by ``1e-20``)."""
+    y = math.pi * tf.where(t == 0.0, tf.constant(1.0e-20, tf.float64), t)
+    return _div(tf.sin(y), y)
+
+
+def _kernel(spec: ResizeSpec, t: tf.Tensor, scale: Any) -> tf.Tensor:
+    """Port of the kernels of ``consistent_resize.kernels`` (float64); ``scale`` (a Python float or a
+    float64 tensor) is used by ``area`` only. Divisions by constants go through ``_div``."""
+    mode = spec.mode
+    zero = tf.zeros_like(t)
+    if mode == "linear":
         return tf.clip_by_value(1.0 - tf.abs(t), 0.0, 1.0)
-    a = spec.cubic_coeff_a
-    t = tf.abs(t)
-    t2 = t * t
-    t3 = t2 * t
-    near = (a + 2) * t3 - (a + 3) * t2 + 1
-    far = a * t3 - 5 * a * t2 + 8 * a * t - 4 * a
-    return tf.where(t <= 1, near, tf.where(t < 2, far, tf.zeros_like(t)))
+    if mode == "cubic":
+        a = spec.cubic_coeff_a
+        t = tf.abs(t)
+        t2 = t * t
+        t3 = t2 * t
+        near = (a + 2) * t3 - (a + 3) * t2 + 1
+        far = a * t3 - 5 * a * t2 + 8 * a * t - 4 * a
+        return tf.where(t <= 1, near, tf.where(t < 2, far, zero))
+    if mode == "box":  # 1 on (-1/2, 1/2]
+        return tf.cast((t > -0.5) & (t <= 0.5), tf.float64)
+    if mode == "area":  # overlap of [t - 1/2, t + 1/2] with [-1/(2 s), 1/(2 s)]
+        half = 0.5 / scale if isinstance(scale, float) else _div(0.5, scale)
+        return tf.maximum(zero, tf.minimum(t + 0.5, half) - tf.maximum(t - 0.5, -half))
+    if mode == "lanczos":
+        radius = spec.lanczos_radius
+        return tf.where(tf.abs(t) < radius, _sinc(t) * _sinc(_div(t, float(radius))), zero)
+    if mode == "hamming":
+        return tf.where(tf.abs(t) < 1, _sinc(t) * (0.54 + 0.46 * tf.cos(math.pi * t)), zero)
+    if mode == "gaussian":
+        sigma = spec.gaussian_sigma
+        return tf.where(tf.abs(t) < 3 * sigma, tf.exp(_div(-t * t, 2 * sigma * sigma)), zero)
+    if mode == "mitchell":
+        b, c = spec.mitchell_b, spec.mitchell_c
+        t = tf.abs(t)
+        t2, t3 = t * t, t * t * t
+        near = _div((12 - 9 * b - 6 * c) * t3 + (-18 + 12 * b + 6 * c) * t2 + (6 - 2 * b), 6.0)
+        far = _div((-b - 6 * c) * t3 + (6 * b + 30 * c) * t2 + (-12 * b - 48 * c) * t + (8 * b + 24 * c), 6.0)
+        return tf.where(t < 1, near, tf.where(t < 2, far, zero))
+    raise ValueError(  # a mode added to the core without a port here
+        f"mode {mode!r} has no in-graph port yet (sizes known only in the graph); give the input a static "
+        f"shape, or use one of {', '.join(map(repr, PORTED_MODES))}"
+    )
 
 
 def _nearest_taps(spec: ResizeSpec, coords: tf.Tensor, in_size: tf.Tensor):
@@ -265,17 +321,105 @@ def _nearest_taps(spec: ResizeSpec, coords: tf.Tensor, in_size: tf.Tensor):
     return index[:, None], tf.ones_like(coords)[:, None]
 
 
-def _kernel_taps(spec: ResizeSpec, coords: tf.Tensor, in_size: tf.Tensor, scale: Any):
-    support = _SUPPORT[spec.mode]
-    if spec.antialias:
-        sa = tf.minimum(_f64(scale), 1.0)
-        i0 = tf.floor(_div(-support, sa)) + 1.0
-    else:  # the tap count is known in Python
-        sa, i0 = 1.0, math.floor(-support) + 1.0
+def _support(spec: ResizeSpec, scale: Any) -> Any:
+    """Port of ``kernels.kernel_for(...).support``: a Python float, or a float64 tensor for ``area``
+    with a scale known only in the graph."""
+    if spec.mode == "area":
+        if isinstance(scale, float):
+            return (1.0 + 1.0 / scale) / 2
+        return (1.0 + _div(1.0, scale)) * 0.5  # / 2 and * 0.5 are the same exact operation
+    if spec.mode == "lanczos":
+        return float(spec.lanczos_radius)
+    if spec.mode == "gaussian":
+        return 3.0 * spec.gaussian_sigma
+    return _SUPPORT[spec.mode]
+
+
+def _stretch(spec: ResizeSpec, plan: GraphAxisPlan) -> Any:
+    """Port of ``coordinates.stretch`` (the antialias stretch ``sa``): ``min(s, 1)`` in float64, under
+    ``float32_reciprocal`` ``float32(1 / max(r, 1))``. A Python float when the scale is one."""
+    reciprocal = spec.coordinate_arithmetic == "float32_reciprocal"
+    if isinstance(plan.scale, float):  # known in Python: the core's formula with NumPy scalars
+        if reciprocal:
+            r = np.float32(1.0 / np.float64(np.float32(plan.scale)))
+            return float(np.float32(1) / max(r, np.float32(1)))
+        return min(plan.scale, 1.0)
+    if reciprocal:
+        r = _Arithmetic("float32_reciprocal", plan.in_size, plan.out_size, plan.scale).r
+        return _f64(_div(tf.constant(1.0, tf.float32), tf.maximum(r, 1.0)))
+    scale = plan.scale if plan.scale is not None else _div(_f64(plan.out_size), _f64(plan.in_size))
+    return tf.minimum(_f64(scale), 1.0)
+
+
+def _kernel_arguments(spec: ResizeSpec, offsets: tf.Tensor, sa: Any) -> tf.Tensor:
+    """Port of ``coordinates.kernel_arguments``: ``(j - c) * sa`` in float64, under ``float32_reciprocal``
+    the offset rounded to float32 and multiplied by ``sa`` in float32."""
+    if spec.coordinate_arithmetic == "float32_reciprocal":
+        return _f64(tf.cast(offsets, tf.float32) * tf.cast(_f64(sa), tf.float32))
+    return offsets * sa
+
+
+def _adaptive_average_taps(in_size: Any, out_size: Any):
+    """Port of ``tables._adaptive_average_taps``: taps ``floor(o in / out) .. ceil((o + 1) in / out) - 1``
+    with equal weights, in int64 (``//`` is floor division, as NumPy's)."""
+    in64, out64 = tf.cast(in_size, tf.int64), tf.cast(out_size, tf.int64)
+    o = tf.range(out64)
+    start = (o * in64) // out64
+    end = -((-(o + 1) * in64) // out64)  # ceil((o + 1) * in / out)
+    count = end - start
+    columns = tf.range(tf.reduce_max(count))[None, :]
+    index = tf.minimum(start[:, None] + columns, in64 - 1)
+    share = _div(1.0, _f64(count))[:, None]
+    weight = tf.where(columns < count[:, None], share, tf.zeros_like(share))
+    return _f64(index), weight
+
+
+def _area_two_tap_taps(coords: tf.Tensor, plan: GraphAxisPlan):
+    """Port of ``tables._area_two_tap_taps`` (OpenCV ``INTER_AREA``'s 2-tap rule): ``sx = floor(c)``,
+    ``f = float32((x + 1) - (sx + 1) s)`` reduced to its fraction (0 if ``f <= 0``), taps ``sx`` and ``sx + 1``
+    with weights ``float32(1 - f)`` and ``f``; ``f = 0`` where ``sx >= in - 1``."""
+    in_size, out_size = plan.in_size, plan.out_size
+    s = plan.scale if plan.scale is not None else _div(_f64(out_size), _f64(in_size))  # OpenCV's inv_scale_x
+    sx = tf.maximum(tf.floor(coords), 0.0)
+    x = tf.cast(tf.range(tf.cast(out_size, tf.int32)), tf.float64)
+    f = tf.cast((x + 1.0) - (sx + 1.0) * s, tf.float32)
+    zero = tf.zeros_like(f)
+    f = tf.where(f <= 0.0, zero, f - tf.floor(f))
+    last = _f64(in_size) - 1.0
+    at_end = sx >= last
+    sx = tf.where(at_end, last * tf.ones_like(sx), sx)
+    f = tf.where(at_end, zero, f)
+    index = tf.stack([sx, tf.minimum(sx + 1.0, last)], axis=1)
+    weight = _f64(tf.stack([1.0 - f, f], axis=1))
+    return index, weight
+
+
+def _kernel_taps(spec: ResizeSpec, coords: tf.Tensor, plan: GraphAxisPlan):
+    """Port of ``tables._kernel_taps``. When the scale is a Python float (``scale_factor``) or the tap
+    count does not depend on it, ``K`` is known in Python."""
+    in_size = plan.in_size
+    scale = plan.scale if plan.scale is not None else _div(_f64(plan.out_size), _f64(in_size))
+    closed = spec.mode == "box"  # kernels.Kernel.closed
+    scaled = spec.mode == "area"  # kernels.Kernel.scaled
+    support = _support(spec, scale)
+    sa = _stretch(spec, plan) if spec.antialias and not scaled else 1.0
+    # one more tap on each side for box (closed at +S) and where the argument is rounded to float32
+    wider = int(closed or spec.coordinate_arithmetic == "float32_reciprocal")
+    if isinstance(support, float) and isinstance(sa, float):  # the tap count is known in Python
+        reach = support / sa
+        i0 = float(math.floor(-reach) + 1 - wider)
+    else:
+        reach = _div(_f64(support), _f64(sa))
+        i0 = tf.floor(-reach) + (1.0 - wider)
     base = tf.math.ceil(coords) - 1.0
     index = base[:, None] + tf.range(i0, 2.0 - i0, dtype=tf.float64)[None, :]
-    weight = _kernel(spec, (index - coords[:, None]) * sa)
-    if spec.antialias:
+    weight = _kernel(spec, _kernel_arguments(spec, index - coords[:, None], sa), scale)
+    if closed:  # Pillow's window decides ties at the edges: xmin = int(center - support + 0.5)
+        center = _sealed(coords[:, None] + 0.5)
+        low, high = _sealed(center - reach) + 0.5, _sealed(center + reach) + 0.5
+        window = (index >= tf.floor(low)) & (index < tf.floor(high))
+        weight = tf.where(window, weight, tf.zeros_like(weight))
+    if spec.antialias or spec.mode in _NORMALISED:
         weight = _div(weight, tf.reduce_sum(weight, axis=1, keepdims=True))
     last = _f64(in_size) - 1.0
     inside = (index >= 0.0) & (index <= last)
@@ -289,11 +433,10 @@ def _kernel_taps(spec: ResizeSpec, coords: tf.Tensor, in_size: tf.Tensor, scale:
 @tf.autograph.experimental.do_not_convert  # plain Python control flow on the spec
 def axis_table(spec: ResizeSpec, plan: GraphAxisPlan) -> GraphAxisTable:
     """Port of ``tables.axis_table`` (before its canonical form) for one axis of a graph plan."""
-    if spec.mode not in _SUPPORT and spec.mode != "nearest":
+    if spec.mode not in PORTED_MODES:  # a mode added to the core without a port here
         raise ValueError(
-            f"mode {spec.mode!r} (beyond ONNX) needs static spatial sizes in consistent_resize_tf: the in-graph "
-            f"tables for sizes known only when the graph runs exist for modes 'nearest', "
-            f"{', '.join(repr(m) for m in _SUPPORT)}; give the input a static shape"
+            f"mode {spec.mode!r} has no in-graph port yet (sizes known only when the graph runs); give the "
+            f"input a static shape, or use one of {', '.join(map(repr, PORTED_MODES))}"
         )
     in_size, out_size = plan.in_size, plan.out_size
     coords = source_coordinates(spec, in_size, out_size, plan.scale, plan.roi)
@@ -303,9 +446,12 @@ def axis_table(spec: ResizeSpec, plan: GraphAxisPlan) -> GraphAxisTable:
         outside = tf.zeros_like(coords, dtype=tf.bool)
     if spec.mode == "nearest":
         index, weight = _nearest_taps(spec, coords, in_size)
+    elif spec.mode == "adaptive_average":
+        index, weight = _adaptive_average_taps(in_size, out_size)
+    elif spec.mode == "area_two_tap":
+        index, weight = _area_two_tap_taps(coords, plan)
     else:
-        scale = plan.scale if plan.scale is not None else _div(_f64(out_size), _f64(in_size))
-        index, weight = _kernel_taps(spec, tf.where(outside, tf.zeros_like(coords), coords), in_size, scale)
+        index, weight = _kernel_taps(spec, tf.where(outside, tf.zeros_like(coords), coords), plan)
     weight = tf.where(outside[:, None], tf.zeros_like(weight), weight)
     # a zero-weight tap reads the index of its row's largest weight (as the canonical NumPy form does)
     strongest = tf.gather(index, tf.argmax(tf.abs(weight), axis=1), batch_dims=1)

@@ -17,7 +17,13 @@ from consistent_resize import (  # noqa: E402
     plan_axes,
 )
 from consistent_resize.coordinates import source_coordinates  # noqa: E402
-from consistent_resize.spec import KEEP_ASPECT_RATIO_POLICIES  # noqa: E402
+from consistent_resize.presets import EXTENSION_PRESETS  # noqa: E402
+from consistent_resize.spec import (  # noqa: E402
+    COORDINATE_ARITHMETICS,
+    COORDINATE_TRANSFORMATION_MODES,
+    EXTENSION_MODES,
+    KEEP_ASPECT_RATIO_POLICIES,
+)
 from consistent_resize_tf import graph_tables, resize  # noqa: E402
 from spec_strategies import specs  # noqa: E402
 
@@ -25,9 +31,9 @@ SCALES = [0.25, 0.3, 1 / 3, 0.5, 0.6, 0.75, 1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 7 / 3]
 
 
 @st.composite
-def plans(draw):
+def plans(draw, spec_strategy=None):
     """A spec, two input sizes and either two sizes or two scales (whose outputs are >= 1), and a roi."""
-    spec = draw(specs(policies=KEEP_ASPECT_RATIO_POLICIES))
+    spec = draw(spec_strategy if spec_strategy is not None else specs(policies=KEEP_ASPECT_RATIO_POLICIES))
     in_sizes = [draw(st.integers(1, 40)) for _ in range(2)]
     if draw(st.booleans()):
         sizes, scales = [draw(st.integers(1, 40)) for _ in range(2)], None
@@ -73,6 +79,10 @@ def _graph_tables(spec, in_sizes, sizes, scales, roi, jit):
 @settings(max_examples=30)  # each example traces a function (a quarter of them compiled by XLA)
 @given(plans(), st.sampled_from([False, False, False, True]))
 def test_graph_tables_equal_numpy_tables(case, jit):
+    _check_graph_tables(case, jit)
+
+
+def _check_graph_tables(case, jit):
     spec, in_sizes, sizes, scales, roi = case
     expected_plan = plan_axes(in_sizes, sizes, scales, spec, roi)
     outs, tables = _graph_tables(spec, in_sizes, sizes, scales, roi, jit)
@@ -98,6 +108,111 @@ def test_graph_tables_equal_numpy_tables(case, jit):
         else:  # the kernel polynomials and row sums under graph optimizers and XLA's fused multiply-adds:
             # an ulp or two per tap, summed over merged taps (measured 1.8e-15)
             np.testing.assert_allclose(got, want, rtol=0, atol=1e-14)
+
+
+# -- the extension kernels (beyond ONNX, issue 9) ---------------------------------------------------------
+#: the arithmetics of the extension presets, first (each drawn often), then the others
+EXTENSION_ARITHMETICS = sorted({p.spec.coordinate_arithmetic for p in EXTENSION_PRESETS.values()})
+
+
+@st.composite
+def extension_specs(draw):
+    """A spec of an extension mode with default or other kernel parameters (area: antialias 0)."""
+    mode = draw(st.sampled_from(EXTENSION_MODES))
+    arithmetics = EXTENSION_ARITHMETICS + [a for a in COORDINATE_ARITHMETICS if a not in EXTENSION_ARITHMETICS]
+    # the modes whose tables are built without a kernel allow one coordinate mode
+    fixed = {"adaptive_average": "half_pixel", "area_two_tap": "asymmetric"}.get(mode)
+    return ResizeSpec(
+        mode=mode,
+        coordinate_transformation_mode=fixed or draw(st.sampled_from(COORDINATE_TRANSFORMATION_MODES)),
+        exclude_outside=draw(st.integers(0, 1)),
+        antialias=draw(st.integers(0, 1)) if mode in ("box", "lanczos", "hamming", "gaussian", "mitchell") else 0,
+        extrapolation_value=draw(st.sampled_from([0.0, -1.5])),
+        keep_aspect_ratio_policy=draw(st.sampled_from(KEEP_ASPECT_RATIO_POLICIES)),
+        coordinate_arithmetic=draw(st.one_of(st.sampled_from(EXTENSION_ARITHMETICS), st.sampled_from(arithmetics))),
+        lanczos_radius=draw(st.sampled_from([3, 1, 2, 4, 5])),
+        gaussian_sigma=draw(st.sampled_from([0.5, 0.3, 0.8, 1.5])),
+        mitchell_b=draw(st.sampled_from([1 / 3, 0.0, 1.0])),
+        mitchell_c=draw(st.sampled_from([1 / 3, 0.5, 0.0])),
+    )
+
+
+@settings(max_examples=40)  # each example traces a function (a quarter of them compiled by XLA)
+@given(plans(extension_specs()), st.sampled_from([False, False, False, True]))
+def test_graph_tables_equal_numpy_tables_extension_modes(case, jit):
+    _check_graph_tables(case, jit)
+
+
+# fixed cases where a tap lies exactly on a kernel's edge, so the float arithmetic of t = (j - c) * sa and of
+# Pillow's box window decides it (a port off by an ulp takes or drops the tap: bound 1e-14 fails)
+EDGE_CASES = [
+    (EXTENSION_PRESETS["pillow_box"].spec, [13, 13], [6, 6], None),  # box edge on pixel centre 6
+    (EXTENSION_PRESETS["pillow_box"].spec, [9, 12], [3, 4], None),  # integer factor: edges on pixel borders
+    (ResizeSpec(mode="box"), [6, 7], [12, 21], None),  # upscaling box, |t| = 1/2 ties
+    (ResizeSpec(mode="box", coordinate_transformation_mode="asymmetric"), [5, 4], [10, 8], None),
+    (EXTENSION_PRESETS["tf_gaussian"].spec, [6, 5], [13, 15], None),  # 6 -> 13, output 6: |t| = 3/2
+    (EXTENSION_PRESETS["tf_gaussian_antialias"].spec, [12, 9], [4, 3], None),
+    (EXTENSION_PRESETS["opencv_area"].spec, [12, 6], [4, 34], None),
+    (EXTENSION_PRESETS["tf_area"].spec, [7, 9], None, [0.5, 1 / 3]),
+    (EXTENSION_PRESETS["pillow_lanczos"].spec, [40, 3], None, [0.25, 2.5]),
+    (EXTENSION_PRESETS["opencv_lanczos4"].spec, [9, 11], [17, 4], None),
+    (EXTENSION_PRESETS["tf_gaussian"].spec.replace(coordinate_arithmetic="float32_multiply"), [6, 5], [13, 15], None),
+    (EXTENSION_PRESETS["tf_gaussian_antialias"].spec, [7, 10], None, [0.6, 0.3]),
+    (EXTENSION_PRESETS["tf_lanczos3_antialias"].spec, [13, 31], [6, 7], None),  # TF's stretch, in the graph
+    (EXTENSION_PRESETS["pytorch_area"].spec, [13, 5], [4, 5], None),
+    (EXTENSION_PRESETS["pytorch_area"].spec, [7, 3], [12, 8], None),
+    (EXTENSION_PRESETS["opencv_area_two_tap"].spec, [6, 9], [34, 4], None),  # 6 -> 34: an edge on a border
+    (EXTENSION_PRESETS["opencv_area_two_tap"].spec, [5, 7], None, [2.5, 3.0]),
+]
+
+
+@pytest.mark.parametrize("case", EDGE_CASES, ids=lambda c: f"{c[0].describe()}-{c[1]}-{c[2] or c[3]}")
+@pytest.mark.parametrize("jit", [False, True], ids=["function", "xla"])
+def test_graph_tables_extension_edge_cases(case, jit):
+    spec, in_sizes, sizes, scales = case
+    _check_graph_tables((spec, in_sizes, sizes, scales, None), jit)
+
+
+# regression cases found by longer hypothesis runs (300 examples by hand)
+REGRESSIONS = [
+    # grappler's constant folding regrouped (offset + v) - 0.5 as offset + (v - 0.5): an ulp off (fixed: _sealed)
+    (ResizeSpec(mode="nearest", coordinate_transformation_mode="half_pixel_symmetric"), [11, 1], None, [0.3, 1.0]),
+]
+
+
+@pytest.mark.parametrize("case", REGRESSIONS, ids=lambda c: f"{c[0].describe()}-{c[1]}-{c[2] or c[3]}")
+@pytest.mark.parametrize("jit", [False, True], ids=["function", "xla"])
+def test_graph_tables_regressions(case, jit):
+    spec, in_sizes, sizes, scales = case
+    _check_graph_tables((spec, in_sizes, sizes, scales, None), jit)
+
+
+def test_extension_tap_counts():
+    """``K`` is known in Python where the kernel's support does not depend on the runtime scale (as for
+    linear and cubic), and is the full kernel width (box: one more tap on each side)."""
+    plan = graph_tables.GraphAxisPlan(tf.constant(5), tf.constant(3), None, None)
+    for spec, taps in [
+        (ResizeSpec(mode="box"), 4),
+        (ResizeSpec(mode="lanczos"), 6),
+        (ResizeSpec(mode="lanczos", lanczos_radius=5), 10),
+        (ResizeSpec(mode="hamming"), 2),
+        (ResizeSpec(mode="gaussian"), 4),  # support 3/2: taps -1 .. 2
+        (ResizeSpec(mode="gaussian", gaussian_sigma=1.0), 6),
+        (ResizeSpec(mode="mitchell"), 4),
+    ]:
+        assert graph_tables.axis_table(spec, plan).index.shape[1] == taps, spec
+    # area: the support holds the scale, so with a size K is known only when the graph runs ...
+    @tf.function(input_signature=[tf.TensorSpec([], tf.int32)])
+    def area_taps(in_size):
+        table = graph_tables.axis_table(ResizeSpec(mode="area"), graph_tables.GraphAxisPlan(in_size, 3, None, None))
+        assert table.index.shape[1] is None
+        return table.index
+
+    assert area_taps(tf.constant(5)).shape == (3, 4)  # support (1 + 5/3) / 2 = 4/3: taps -1 .. 2
+    # ... and with a scale given in Python it is known: (1 + 1 / 0.5) / 2 = 3/2 -> taps -1 .. 2
+    scaled = graph_tables.GraphAxisPlan(tf.constant(6), tf.constant(3), 0.5, None)
+    assert graph_tables.axis_table(ResizeSpec(mode="area"), scaled).index.shape[1] == 4
+    assert graph_tables.axis_table(ResizeSpec(mode="lanczos", antialias=1), scaled).index.shape[1] == 12
 
 
 def test_tap_count_is_static_without_antialias():

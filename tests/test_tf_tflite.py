@@ -16,6 +16,7 @@ if not hasattr(tf, "lite") or not hasattr(tf.lite, "Interpreter"):
     pytest.skip("tf.lite.Interpreter is not available in this TensorFlow", allow_module_level=True)
 
 from consistent_resize import PRESETS, ResizeSpec, reference  # noqa: E402
+from consistent_resize.presets import EXTENSION_PRESETS  # noqa: E402
 from consistent_resize_tf import Resize  # noqa: E402
 
 pytestmark = pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="needs the TensorFlow Keras backend")
@@ -34,7 +35,24 @@ EXTRA_SPECS = [
     ResizeSpec(mode="linear", coordinate_transformation_mode="tf_crop_and_resize", extrapolation_value=-2.0),
     ResizeSpec(mode="nearest", coordinate_transformation_mode="tf_crop_and_resize", extrapolation_value=5.0),
 ]
-CASES = [(name, p.spec) for name, p in PRESETS.items()] + [(s.describe(), s) for s in EXTRA_SPECS]
+# beyond ONNX (issue 9): kernel parameters other than the presets', each coordinate mode, exclude_outside
+EXTENSION_SPECS = [
+    ResizeSpec(mode="lanczos", lanczos_radius=2, coordinate_transformation_mode="align_corners"),
+    ResizeSpec(mode="lanczos", lanczos_radius=4, antialias=1, exclude_outside=1, coordinate_arithmetic="float32_reciprocal"),
+    ResizeSpec(mode="gaussian", gaussian_sigma=0.8, antialias=1),
+    ResizeSpec(mode="gaussian", gaussian_sigma=1.5, coordinate_transformation_mode="asymmetric", exclude_outside=1),
+    ResizeSpec(mode="mitchell", mitchell_b=0.0, mitchell_c=0.5, coordinate_transformation_mode="pytorch_half_pixel"),
+    ResizeSpec(mode="mitchell", mitchell_b=1.0, mitchell_c=0.0, antialias=1, coordinate_arithmetic="float64_multiply"),
+    ResizeSpec(mode="box", coordinate_transformation_mode="half_pixel_symmetric"),
+    ResizeSpec(mode="area", exclude_outside=0, coordinate_arithmetic="float64_divide"),
+    ResizeSpec(mode="hamming", antialias=1, coordinate_transformation_mode="tf_crop_and_resize", extrapolation_value=3.0),
+]
+CASES = (
+    [(name, p.spec) for name, p in PRESETS.items()]
+    + [(s.describe(), s) for s in EXTRA_SPECS]
+    + [(name, p.spec) for name, p in EXTENSION_PRESETS.items()]
+    + [(s.describe(), s) for s in EXTENSION_SPECS]
+)
 
 
 def _convert(model, shape):
