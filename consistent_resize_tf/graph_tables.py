@@ -420,14 +420,26 @@ def _kernel_taps(spec: ResizeSpec, coords: tf.Tensor, plan: GraphAxisPlan):
         window = (index >= tf.floor(low)) & (index < tf.floor(high))
         weight = tf.where(window, weight, tf.zeros_like(weight))
     if spec.antialias or spec.mode in _NORMALISED:
-        weight = _div(weight, tf.reduce_sum(weight, axis=1, keepdims=True))
+        weight = _normalised(weight, spec)
     last = _f64(in_size) - 1.0
     inside = (index >= 0.0) & (index <= last)
     if spec.exclude_outside:
         weight = tf.where(inside, weight, tf.zeros_like(weight))
-        weight = _div(weight, tf.reduce_sum(weight, axis=1, keepdims=True))
+        weight = _normalised(weight, spec)
     index = tf.clip_by_value(index, 0.0, last)
     return index, weight
+
+
+def _normalised(weight: tf.Tensor, spec: ResizeSpec) -> tf.Tensor:
+    """Each row divided by its sum; a row summing to 0 (every tap excluded: e.g. linear with
+    ``exclude_outside`` whose only non-zero tap lies outside) fails at run time with the NumPy tables'
+    message (``tables._checked_sum``) instead of giving zeros. (Under XLA the assertion is a no-op.)"""
+    total = tf.reduce_sum(weight, axis=1, keepdims=True)
+    check = tf.debugging.assert_none_equal(
+        total, tf.zeros_like(total),
+        message=f"the weights of some output sum to 0 under {spec.describe()}; cannot normalise")
+    with tf.control_dependencies([check]):
+        return _div(weight, tf.identity(total))
 
 
 @tf.autograph.experimental.do_not_convert  # plain Python control flow on the spec

@@ -60,7 +60,12 @@ def test_forward_and_gradient_equal_reference_and_adjoint(case):
     spec, shape, axes, data_format, size, scale, roi, seed = case
     rng = np.random.default_rng(seed)
     x = rng.standard_normal(shape)
-    expected = reference.resize(x, size, scale, spec=spec, axes=axes, roi=roi)
+    try:
+        expected = reference.resize(x, size, scale, spec=spec, axes=axes, roi=roi)
+    except ValueError as exc:  # a row of weights sums to 0 (e.g. linear + exclude_outside at 1 pixel)
+        assert "sum to 0" in str(exc)
+        _check_weightless_row_refused(x, size, scale, spec, data_format, roi, axes)
+        return
     g = rng.standard_normal(expected.shape)
     expected_grad = reference.adjoint(g, shape, size, scale, spec=spec, axes=axes, roi=roi)
 
@@ -73,6 +78,25 @@ def test_forward_and_gradient_equal_reference_and_adjoint(case):
         y, grad = _value_and_grad(fn, tf.constant(x), tf.constant(g))
         np.testing.assert_allclose(y.numpy(), expected, rtol=1e-12, atol=1e-12)
         np.testing.assert_allclose(grad.numpy(), expected_grad, rtol=1e-12, atol=1e-12)
+
+
+def _check_weightless_row_refused(x, size, scale, spec, data_format, roi, axes):
+    """Static shapes raise the core's ValueError; the in-graph tables fail at run time with its message."""
+    with pytest.raises(ValueError, match="sum to 0"):
+        resize(tf.constant(x), size, scale, spec=spec, data_format=data_format, roi=roi)
+    unknown = [None if a in axes else n for a, n in enumerate(x.shape)]
+    graph = tf.function(lambda t: resize(t, size, scale, spec=spec, data_format=data_format, roi=roi),
+                        input_signature=[tf.TensorSpec(unknown, tf.float64)])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="sum to 0"):
+        graph(tf.constant(x))
+
+
+def test_weightless_row_is_an_error_not_zeros():
+    """Regression: linear with exclude_outside, 1x3 -> 1x1 under not_larger (scale 1/3 on the 1-pixel axis
+    puts the coordinate at 1: its one non-zero tap lies outside); the in-graph tables gave zeros."""
+    spec = ResizeSpec(mode="linear", exclude_outside=1, keep_aspect_ratio_policy="not_larger")
+    x = np.random.default_rng(0).standard_normal((2, 1, 3, 3))
+    _check_weightless_row_refused(x, (1, 1), None, spec, "channels_last", None, (1, 2))
 
 
 @pytest.mark.parametrize("dtype", ["float16", "bfloat16", "float32"])
