@@ -10,10 +10,6 @@ every preset of ``EXTENSION_PRESETS`` and specs with other kernel parameters.
 from __future__ import annotations
 
 import importlib.util
-import json
-import os
-import subprocess
-import sys
 import textwrap
 
 import numpy as np
@@ -25,6 +21,7 @@ keras = pytest.importorskip("keras")
 from consistent_resize import ResizeSpec, reference  # noqa: E402
 from consistent_resize.presets import EXTENSION_PRESETS  # noqa: E402
 from consistent_resize_tf import Resize, resize  # noqa: E402
+from jax_subprocess import run_under_jax  # noqa: E402
 
 pytestmark = pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="needs the TensorFlow Keras backend")
 
@@ -178,12 +175,6 @@ def test_extension_presets_under_jax_backend():
     model on ``keras.Input((None, None, 3))`` for every extension preset, float64 (``jax_enable_x64``)."""
     if importlib.util.find_spec("jax") is None:
         pytest.skip("jax is not installed (it is in the numpy-2 CI leg)")
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    env = dict(os.environ, KERAS_BACKEND="jax", TF_CPP_MIN_LOG_LEVEL="2",
-               PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
-    run = subprocess.run([sys.executable, "-c", JAX_SCRIPT], capture_output=True, text=True, env=env, timeout=600)
-    lines = [line for line in run.stdout.splitlines() if line.startswith("RESULT ")]
-    assert run.returncode == 0 and lines, run.stderr[-3000:]
-    result = json.loads(lines[-1][len("RESULT "):])
+    result = run_under_jax(JAX_SCRIPT, timeout=600)
     assert result["backend"] == "jax" and result["cases"] == 2 * len(EXTENSION_PRESETS)
     assert result["forward"] <= 1e-12 and result["grad"] <= 1e-12 and result["jit"] <= 1e-12, result

@@ -5,10 +5,6 @@ The Keras backend is fixed when Keras is imported, so this runs in a fresh proce
 from __future__ import annotations
 
 import importlib.util
-import json
-import os
-import subprocess
-import sys
 import textwrap
 
 import pytest
@@ -16,6 +12,8 @@ import pytest
 if importlib.util.find_spec("jax") is None:
     pytest.skip("jax is not installed (it is in the numpy-2 CI leg)", allow_module_level=True)
 pytest.importorskip("keras")
+
+from jax_subprocess import run_under_jax  # noqa: E402
 
 SCRIPT = textwrap.dedent(
     """
@@ -61,13 +59,7 @@ SCRIPT = textwrap.dedent(
 
 
 def test_layer_under_jax_backend():
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    env = dict(os.environ, KERAS_BACKEND="jax", TF_CPP_MIN_LOG_LEVEL="2",
-               PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
-    run = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, timeout=300)
-    lines = [line for line in run.stdout.splitlines() if line.startswith("RESULT ")]
-    assert run.returncode == 0 and lines, run.stderr[-3000:]
-    result = json.loads(lines[-1][len("RESULT "):])
+    result = run_under_jax(SCRIPT, timeout=300)
     assert result["backend"] == "jax"
     assert result["forward"] <= 1e-5 and result["grad"] <= 1e-5  # float32 against the float64 reference
     assert result["jit"] <= 1e-5  # XLA may fuse multiply-adds
