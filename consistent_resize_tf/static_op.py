@@ -1,7 +1,7 @@
 """The resize of a tensor whose spatial sizes are known in Python: one op with its own gradient.
 
 Forward, along each resized axis in turn: ``y[o] = ((w[o, 0] * x[i[o, 0]] + w[o, 1] * x[i[o, 1]]) + ...)``
-with the core's cached table ``(i, w)`` (GATHER, MUL, ADD, as ``apply.apply_axis``), then
+with the core's cached table ``(i, w)`` (GATHER, MUL, ADD: ``apply.weighted_taps``), then
 ``extrapolation_value`` where the source lies outside the input (SELECT_V2).
 
 Backward (``tf.custom_gradient``): the exact adjoint, applied as a gather too. Along each axis, in the
@@ -43,6 +43,8 @@ import numpy as np
 import tensorflow as tf
 
 from consistent_resize.tables import AxisTable, transposed
+
+from .apply import extrapolate, weighted_taps
 
 
 #: Graph-mode forward and backward as XLA-compiled functions (see the module docstring).
@@ -87,23 +89,12 @@ def _backward_steps(tables, axes) -> tuple[_AxisStep, ...]:
     return tuple(steps)
 
 
-def _apply_axis(y: tf.Tensor, step: _AxisStep) -> tf.Tensor:
-    """``apply.apply_axis`` with one constant per tap (no slicing of the tables in the graph): the same
-    GATHER, MUL and ADD in the same order."""
-    if step.weight is None:
-        return tf.gather(y, tf.constant(step.index[:, 0]), axis=step.axis)
-    trailing = (1,) * (y.shape.rank - step.axis - 1)
-    total = None
-    for k in range(step.index.shape[1]):
-        w = tf.constant(step.weight[:, k].reshape((-1,) + trailing), y.dtype)
-        term = tf.gather(y, tf.constant(step.index[:, k]), axis=step.axis) * w
-        total = term if total is None else total + term
-    return total
-
-
 def _apply(y: tf.Tensor, steps: Sequence[_AxisStep]) -> tf.Tensor:
+    """The steps in order, each as ``apply.weighted_taps`` with one constant per tap (no slicing of the
+    tables in the graph); then the rows no output reads set to 0."""
     for step in steps:
-        y = _apply_axis(y, step)
+        weights = None if step.weight is None else [tf.constant(w, y.dtype) for w in step.weight.T]
+        y = weighted_taps(y, [tf.constant(i) for i in step.index.T], weights, step.axis)
         if step.keep is not None:
             shape = [1] * y.shape.rank
             shape[step.axis] = -1
@@ -112,15 +103,7 @@ def _apply(y: tf.Tensor, steps: Sequence[_AxisStep]) -> tf.Tensor:
 
 
 def _extrapolate(y: tf.Tensor, outside: Sequence[np.ndarray | None], axes, value: float) -> tf.Tensor:
-    mask = None
-    for axis, flags in zip(axes, outside):
-        if flags is None:
-            continue
-        shape = [1] * y.shape.rank
-        shape[axis] = -1
-        flags = tf.reshape(tf.constant(flags), shape)
-        mask = flags if mask is None else tf.logical_or(mask, flags)
-    return y if mask is None else tf.where(mask, tf.constant(value, y.dtype), y)
+    return extrapolate(y, [None if o is None else tf.constant(o) for o in outside], axes, value)
 
 
 #: None: fuse or split the axes by ``split_passes``; True/False: always split / fuse.

@@ -20,23 +20,12 @@ from typing import Optional, Sequence
 
 import torch
 
-from consistent_resize.spec import KERNEL_PARAMETERS as KERNEL_PARAMETER_FIELDS, ResizeSpec
+from consistent_resize.spec import KERNEL_PARAMETERS as KERNEL_PARAMETER_FIELDS, ONNX_ATTRIBUTES, ResizeSpec
 
 from . import _axis
 
 #: The ResizeSpec fields, in the order the operators take them.
-SPEC_FIELDS = (
-    "mode",
-    "coordinate_transformation_mode",
-    "nearest_mode",
-    "cubic_coeff_a",
-    "exclude_outside",
-    "antialias",
-    "extrapolation_value",
-    "keep_aspect_ratio_policy",
-    "coordinate_arithmetic",
-    "kernel_parameters",
-)
+SPEC_FIELDS = ONNX_ATTRIBUTES + ("coordinate_arithmetic", "kernel_parameters")
 #: The kernel parameters of the modes beyond ONNX, carried as one float list (the last operator argument).
 KERNEL_PARAMETERS = tuple(KERNEL_PARAMETER_FIELDS)
 

@@ -51,6 +51,16 @@ def count():
     return add
 
 
+@pytest.fixture
+def torch_deterministic():
+    """The test runs under ``torch.use_deterministic_algorithms(True)``; the previous setting is restored."""
+    torch = pytest.importorskip("torch")
+    previous = torch.are_deterministic_algorithms_enabled()
+    torch.use_deterministic_algorithms(True)
+    yield
+    torch.use_deterministic_algorithms(previous)
+
+
 def pytest_terminal_summary(terminalreporter):
     if not _COUNTS:
         return

@@ -29,3 +29,17 @@ def specs(draw, modes=MODES, policies=("stretch",), extrapolation_values=(0.0, -
         keep_aspect_ratio_policy=draw(st.sampled_from(policies)),
         coordinate_arithmetic=draw(st.sampled_from(COORDINATE_ARITHMETICS)),
     )
+
+
+@st.composite
+def scale_values(draw, low=0.05, high=4.0):
+    """A scale factor of one of four kinds, equally often: an arbitrary float in ``[low, high]``, a simple
+    fraction ``p / q`` (``p, q <= 7``), an integer 1-4, or exactly 1 (callers clamp it to their limits)."""
+    kind = draw(st.sampled_from(["float", "fraction", "integer", "one"]))
+    if kind == "fraction":
+        return draw(st.integers(1, 7)) / draw(st.integers(1, 7))
+    if kind == "integer":
+        return float(draw(st.integers(1, 4)))
+    if kind == "one":
+        return 1.0
+    return draw(st.floats(low, high))

@@ -51,6 +51,7 @@ from consistent_resize.libraries._onnxruntime_calls import (  # noqa: E402
     run_upsample,
 )
 from preset_cases import axis_sizes  # noqa: E402
+from spec_strategies import scale_values  # noqa: E402
 
 onnxruntime.set_default_logger_severity(3)  # tf_half_pixel_for_nn at opset >= 13 logs a warning per node
 
@@ -165,15 +166,7 @@ def check(attributes, x, **kwargs):
 def axis_scales(draw, at_least_one=False):
     """(in, float32 scale) with onnxruntime's output length >= 1."""
     n = draw(st.integers(1, MAX_SIZE))
-    kind = draw(st.sampled_from(["float", "fraction", "integer", "one"]))
-    if kind == "fraction":
-        scale = draw(st.integers(1, 7)) / draw(st.integers(1, 7))
-    elif kind == "integer":
-        scale = float(draw(st.integers(1, 4)))
-    elif kind == "one":
-        scale = 1.0
-    else:
-        scale = draw(st.floats(1.0 if at_least_one else 0.05, 4.0))
+    scale = draw(scale_values(low=1.0 if at_least_one else 0.05))
     if at_least_one:
         scale = max(scale, 1.0)
     scale = float(np.float32(scale))

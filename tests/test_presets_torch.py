@@ -33,6 +33,7 @@ from consistent_resize.libraries import RUNNERS
 torch = pytest.importorskip("torch")
 from consistent_resize.libraries._torch_calls import PRESET_CALLS, interpolate  # noqa: E402
 from preset_cases import axis_sizes  # noqa: E402
+from spec_strategies import scale_values  # noqa: E402
 
 #: preset -> None if it must match exactly, else the bound on max|torch - preset| / max|x| that the
 #: test asserts (measured maximum in brackets: 1500 hypothesis cases with size or scale_factor, sizes
@@ -63,15 +64,7 @@ def size_cases(draw):
 def axis_scale(draw):
     """(in, scale) with ``floor(in * scale) >= 1``: integer, simple-fraction and arbitrary scales, 1."""
     n = draw(st.integers(1, 32))
-    kind = draw(st.sampled_from(["float", "fraction", "integer", "one"]))
-    if kind == "fraction":
-        scale = draw(st.integers(1, 7)) / draw(st.integers(1, 7))
-    elif kind == "integer":
-        scale = float(draw(st.integers(1, 4)))
-    elif kind == "one":
-        scale = 1.0
-    else:
-        scale = draw(st.floats(0.05, 4.0))
+    scale = draw(scale_values())
     if int(np.floor(n * scale)) < 1:
         scale = 1.0 / n
     if int(np.floor(n * scale)) in (n, 2 * n):  # PyTorch may ignore such a scale: pinned separately

@@ -10,19 +10,12 @@ torch = pytest.importorskip("torch")
 import torch.nn.functional as F  # noqa: E402
 
 from consistent_resize import PRESETS  # noqa: E402
+from consistent_resize.libraries._torch_calls import PRESET_CALLS  # noqa: E402
 from consistent_resize_torch import Resize, resize  # noqa: E402
 
-#: preset -> the F.interpolate keyword arguments that PRESETS[preset].call names
-INTERPOLATE = {
-    "pytorch_nearest": dict(mode="nearest"),
-    "pytorch_nearest_exact": dict(mode="nearest-exact"),
-    "pytorch_bilinear": dict(mode="bilinear", align_corners=False),
-    "pytorch_bilinear_align_corners": dict(mode="bilinear", align_corners=True),
-    "pytorch_bilinear_antialias": dict(mode="bilinear", align_corners=False, antialias=True),
-    "pytorch_bicubic": dict(mode="bicubic", align_corners=False),
-    "pytorch_bicubic_align_corners": dict(mode="bicubic", align_corners=True),
-    "pytorch_bicubic_antialias": dict(mode="bicubic", align_corners=False, antialias=True),
-}
+#: preset -> the F.interpolate keyword arguments that PRESETS[preset].call names (the registry the
+#: preset suite checks against the real F.interpolate)
+INTERPOLATE = PRESET_CALLS
 SIZES = [((5, 7), (9, 4)), ((8, 8), (3, 17)), ((13, 6), (26, 12)), ((1, 4), (3, 1))]
 
 

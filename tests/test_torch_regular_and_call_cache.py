@@ -140,15 +140,10 @@ def test_regular_path_keeps_nan_and_inf_where_the_spec_puts_them(value, preset):
         torch.testing.assert_close(got[finite], want[finite], rtol=1e-12, atol=1e-12)
 
 
-def test_regular_adjoint_is_bitwise_deterministic():
-    previous = torch.are_deterministic_algorithms_enabled()
-    torch.use_deterministic_algorithms(True)
-    try:
-        x = torch.randn(4, 3, 64, 64)
-        g = torch.randn(4, 3, 16, 16)
-        grads = [_forward_and_grad(x, (16, 16), PRESETS["pytorch_bilinear"].spec, g)[1] for _ in range(2)]
-    finally:
-        torch.use_deterministic_algorithms(previous)
+def test_regular_adjoint_is_bitwise_deterministic(torch_deterministic):
+    x = torch.randn(4, 3, 64, 64)
+    g = torch.randn(4, 3, 16, 16)
+    grads = [_forward_and_grad(x, (16, 16), PRESETS["pytorch_bilinear"].spec, g)[1] for _ in range(2)]
     assert _regular_plans()
     assert torch.equal(grads[0], grads[1])
 

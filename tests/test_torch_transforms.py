@@ -87,17 +87,12 @@ def test_torch_export_equals_eager_with_a_dynamic_batch():
         torch.testing.assert_close(program.module()(x), model(x), rtol=0, atol=0)
 
 
-def test_deterministic_mode_and_bitwise_equal_backward_passes():
-    previous = torch.are_deterministic_algorithms_enabled()
-    torch.use_deterministic_algorithms(True)
-    try:
-        x = torch.randn(4, 3, 32, 24)
-        g = torch.randn(4, 3, 80, 10)
-        grads = []
-        for _ in range(2):
-            xr = x.clone().requires_grad_()
-            (grad,) = torch.autograd.grad(resize(xr, (80, 10), preset="pytorch_bicubic_antialias"), xr, g)
-            grads.append(grad)
-        assert torch.equal(grads[0], grads[1])
-    finally:
-        torch.use_deterministic_algorithms(previous)
+def test_deterministic_mode_and_bitwise_equal_backward_passes(torch_deterministic):
+    x = torch.randn(4, 3, 32, 24)
+    g = torch.randn(4, 3, 80, 10)
+    grads = []
+    for _ in range(2):
+        xr = x.clone().requires_grad_()
+        (grad,) = torch.autograd.grad(resize(xr, (80, 10), preset="pytorch_bicubic_antialias"), xr, g)
+        grads.append(grad)
+    assert torch.equal(grads[0], grads[1])
