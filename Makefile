@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 MODERN := .venv-modern
 MODERN_STAMP := $(MODERN)/.installed
 
-.PHONY: test demo bench gpu-check test-modern install clean
+.PHONY: test fuzz demo bench gpu-check test-modern install clean
 
 $(STAMP): requirements/full.txt requirements/full-lock.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,18 @@ install: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The property tests with fresh random cases and larger budgets (hypothesis profile "fuzz"). The seed is
+# printed first and with every failure; rerun one with `make fuzz SEED=...`. FUZZ_ARGS narrows the run.
+ifndef SEED
+SEED := $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+endif
+FUZZ_ARGS ?=
+fuzz: $(STAMP)
+	@echo "fuzz seed: $(SEED)"
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -m hypothesis -p no:cacheprovider -q \
+		--hypothesis-seed=$(SEED) $(FUZZ_ARGS) || { echo "fuzz FAILED with seed $(SEED)"; exit 1; }
+	@echo "fuzz passed with seed $(SEED)"
 
 demo: $(STAMP)
 	$(BIN)/consistent-resize compare
