@@ -1,5 +1,5 @@
-"""``python -m consistent_resize``: the ``consistent-resize`` command line."""
+"""``python -m consistent_resize``: the ``consistent-resize`` command line (``consistent_resize_tools.cli``)."""
 
-from .cli import entry_point
+from consistent_resize_tools.cli import entry_point
 
 entry_point()

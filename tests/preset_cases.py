@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from consistent_resize import PRESETS, axis_table, resize
-from consistent_resize.libraries import RUNNERS
+from consistent_resize_tools.libraries import RUNNERS
 
 
 @st.composite

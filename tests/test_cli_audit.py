@@ -17,8 +17,8 @@ onnx = pytest.importorskip("onnx")
 from onnx import TensorProto, helper  # noqa: E402
 
 from consistent_resize import PRESETS, resize  # noqa: E402
-from consistent_resize.audit import audit_model, semantic_spec  # noqa: E402
-from consistent_resize.cli import main  # noqa: E402
+from consistent_resize_tools.audit import audit_model, semantic_spec  # noqa: E402
+from consistent_resize_tools.cli import main  # noqa: E402
 
 
 def _model(path, op_type, opset, attributes, *, scales=None, sizes=None, roi=None, in_shape=(1, 1, 5, 7),

@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 
 from consistent_resize import PRESETS, resize
-from consistent_resize.cli import BEYOND_ONNX_HEADING, main
-from consistent_resize.compare import ALL_PRESETS, BEYOND_ONNX, EQUAL_TOLERANCE
+from consistent_resize_tools.cli import BEYOND_ONNX_HEADING, main
+from consistent_resize_tools.compare import ALL_PRESETS, BEYOND_ONNX, EQUAL_TOLERANCE
 from consistent_resize.presets import EXTENSION_PRESETS
-from consistent_resize.libraries import RUNNERS, available
+from consistent_resize_tools.libraries import RUNNERS, available
 
 # the TFLite runner's interpreter warns of its own deprecation (TF >= 2.20); not about these tests
 pytestmark = pytest.mark.filterwarnings("ignore:.*tf.lite.Interpreter is deprecated:UserWarning")
@@ -36,7 +36,7 @@ def results():
     """One run of every library on the built-in cases, shared by the tests below (imports every framework)."""
     import warnings
 
-    from consistent_resize import compare, data
+    from consistent_resize_tools import compare, data
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -46,7 +46,7 @@ def results():
 @pytest.fixture(scope="module")
 def report(results):
     """The ``--json`` form of ``results``, through a JSON round trip."""
-    from consistent_resize import compare
+    from consistent_resize_tools import compare
 
     return json.loads(json.dumps(compare.to_json(*results)))
 
@@ -158,7 +158,7 @@ def test_plot(results, tmp_path, capsys):
     pytest.importorskip("matplotlib")
     import matplotlib.image
 
-    from consistent_resize.compare import plot
+    from consistent_resize_tools.compare import plot
 
     path = tmp_path / "compare.png"
     plot(results[0], str(path))  # the default cases: seed profiles and the zone plate per library

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from consistent_resize import COORDINATE_ARITHMETICS, COORDINATE_TRANSFORMATION_MODES, PRESETS, ResizeSpec
-from consistent_resize.cli import main
-from consistent_resize.explain import arithmetic, formula, parse_spec
+from consistent_resize_tools.cli import main
+from consistent_resize_tools.explain import arithmetic, formula, parse_spec
 
 
 def _explain(capsys, argv):
@@ -71,7 +71,7 @@ def test_printed_table_reproduces_extension_presets(preset, size, rule, capsys):
     """The presets beyond ONNX: the printed rule, and the printed weights applied to a row give the real
     library (PyTorch ``mode='area'``; OpenCV INTER_AREA upscaled 6 -> 34, whose output 17 reads pixel 2;
     TF gaussian 6 -> 13, whose output 6 keeps pixel 1 at ``|t| = 1.4999998``)."""
-    from consistent_resize.libraries import RUNNERS, available
+    from consistent_resize_tools.libraries import RUNNERS, available
     from consistent_resize.presets import EXTENSION_PRESETS
 
     library = EXTENSION_PRESETS[preset].library

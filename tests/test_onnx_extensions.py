@@ -25,7 +25,7 @@ from hypothesis import assume, given, settings, strategies as st
 
 from consistent_resize import EXTENSION_MODES, ResizeSpec, axis_table, reference
 from consistent_resize.arguments import plan_axes
-from consistent_resize.libraries import available
+from consistent_resize_tools.libraries import available
 from consistent_resize.onnx_tables import MIN_OPSET, table_graph
 from consistent_resize.presets import EXTENSION_PRESETS
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from consistent_resize import PRESETS, resize
-from consistent_resize.libraries import RUNNERS, available
+from consistent_resize_tools.libraries import RUNNERS, available
 from preset_cases import measure_bounds, image_cases, relative_difference  # noqa: E402
 
 if not available("chainer"):

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from consistent_resize import EXTENSION_MODES, MODES, ResizeSpec, axis_table, reference, resize, source_coordinates
 from consistent_resize.coordinates import kernel_arguments, stretch
-from consistent_resize.libraries import RUNNERS, available
+from consistent_resize_tools.libraries import RUNNERS, available
 from consistent_resize.presets import EXTENSION_PRESETS, PRESETS
 from preset_cases import image_cases  # noqa: E402
 

@@ -40,12 +40,12 @@ from consistent_resize import (
     axis_table,
     resize,
 )
-from consistent_resize.libraries import RUNNERS
+from consistent_resize_tools.libraries import RUNNERS
 from consistent_resize.reference import apply_table
 
 pytest.importorskip("onnx")
 onnxruntime = pytest.importorskip("onnxruntime")
-from consistent_resize.libraries._onnxruntime_calls import (  # noqa: E402
+from consistent_resize_tools.libraries._onnxruntime_calls import (  # noqa: E402
     output_length,
     run_resize,
     run_upsample,

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from consistent_resize import PRESETS
-from consistent_resize.libraries import RUNNERS
+from consistent_resize_tools.libraries import RUNNERS
 from preset_cases import measure_bounds, measure_inexpressible, check_ties, image_cases, relative_difference  # noqa: E402
 
 cv2 = pytest.importorskip("cv2")

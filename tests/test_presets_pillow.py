@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from consistent_resize import PRESETS, resize
-from consistent_resize.libraries import RUNNERS
+from consistent_resize_tools.libraries import RUNNERS
 from preset_cases import measure_bounds, measure_inexpressible, check_ties, image_cases, relative_difference  # noqa: E402
 
 pytest.importorskip("PIL.Image")

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 
 from consistent_resize import PRESETS, resize, source_coordinates
 from consistent_resize.kernels import cubic
-from consistent_resize.libraries import RUNNERS, available
+from consistent_resize_tools.libraries import RUNNERS, available
 from preset_cases import measure_bounds, measure_inexpressible, check_ties, image_cases, relative_difference  # noqa: E402
 
 tf = pytest.importorskip("tensorflow")
@@ -122,7 +122,7 @@ def test_nearest_ties_are_decided_in_float32(name, library_counter):
 def test_tflite_constant_size_models_with_xnnpack(name, library_counter):
     """A model converted with a constant output size runs with TFLite's default delegate (XNNPACK where it
     takes the op); a few shapes, within the bound measured for it (nearest: exactly)."""
-    from consistent_resize.libraries._tf_calls import run_tflite, tflite_model
+    from consistent_resize_tools.libraries._tf_calls import run_tflite, tflite_model
 
     spec = PRESETS[name].spec
     method = "nearest" if spec.mode == "nearest" else "bilinear"

@@ -28,10 +28,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from consistent_resize import PRESETS, resize
-from consistent_resize.libraries import RUNNERS
+from consistent_resize_tools.libraries import RUNNERS
 
 torch = pytest.importorskip("torch")
-from consistent_resize.libraries._torch_calls import PRESET_CALLS, interpolate  # noqa: E402
+from consistent_resize_tools.libraries._torch_calls import PRESET_CALLS, interpolate  # noqa: E402
 from preset_cases import axis_sizes  # noqa: E402
 from spec_strategies import scale_values  # noqa: E402
 

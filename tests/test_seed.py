@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from consistent_resize import PRESETS, resize
-from consistent_resize.libraries import RUNNERS, available
+from consistent_resize_tools.libraries import RUNNERS, available
 
 SEED = np.array([[64.0, 32.0], [64.0, 32.0]], dtype=np.float32)
 SIZE = (4, 4)

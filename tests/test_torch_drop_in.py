@@ -10,7 +10,7 @@ torch = pytest.importorskip("torch")
 import torch.nn.functional as F  # noqa: E402
 
 from consistent_resize import PRESETS  # noqa: E402
-from consistent_resize.libraries._torch_calls import PRESET_CALLS  # noqa: E402
+from consistent_resize_tools.libraries._torch_calls import PRESET_CALLS  # noqa: E402
 from consistent_resize_torch import Resize, resize  # noqa: E402
 
 #: preset -> the F.interpolate keyword arguments that PRESETS[preset].call names (the registry the

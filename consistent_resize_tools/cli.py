@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         "audit ONNX models, explain a spec.",
         epilog="Exit status: 0 ok, 1 audit flagged a node, 2 bad usage or input.",
     )
-    from . import __version__
+    from consistent_resize import __version__
 
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -97,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare = commands.add_parser(
         "compare",
         help="run every installed library's resize and say which spec each one is",
-        description="Run every installed library (through consistent_resize.libraries) on the seed case "
+        description="Run every installed library (through consistent_resize_tools.libraries) on the seed case "
         "(2x2 [[64,32],[64,32]] -> 4x4), a 1-D ramp up- and downsampled and a zone plate downsampled 4x, "
         "or on --input FILE; print each library call, its output, the presets whose spec gives the same "
         "output, its coordinate_transformation_mode and the max difference from consistent_resize.resize "
@@ -268,7 +268,7 @@ BEYOND_ONNX_HEADING = "beyond ONNX: spec extensions, no ONNX Resize node express
 
 
 def _presets(args, out) -> int:
-    from .presets import EXTENSION_PRESETS, PRESETS
+    from consistent_resize.presets import EXTENSION_PRESETS, PRESETS
 
     width = max(map(len, [*PRESETS, *EXTENSION_PRESETS]))
     for heading, table in (("ONNX Resize", PRESETS), (BEYOND_ONNX_HEADING, EXTENSION_PRESETS)):

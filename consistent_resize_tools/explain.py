@@ -11,11 +11,11 @@ import dataclasses
 import re
 from typing import Dict, Optional
 
-from . import coordinates
-from .coordinates import source_coordinates
-from .presets import EXTENSION_PRESETS, PRESETS
-from .spec import ResizeSpec
-from .tables import axis_table
+from consistent_resize import coordinates
+from consistent_resize.coordinates import source_coordinates
+from consistent_resize.presets import EXTENSION_PRESETS, PRESETS
+from consistent_resize.spec import ResizeSpec
+from consistent_resize.tables import axis_table
 
 #: how ``mode="nearest"`` rounds the source coordinate ``c`` (as ``consistent_resize.tables`` does)
 NEAREST_RULES = {
@@ -147,7 +147,7 @@ def explain(spec: ResizeSpec, in_size: int, out_size: Optional[int] = None, scal
         >>> print(explain(ResizeSpec(mode="nearest"), 2, 3).splitlines()[-1])
           2        1.16667    1: 1
     """
-    from .arguments import plan_axes
+    from consistent_resize.arguments import plan_axes
 
     plans = plan_axes([in_size], None if out_size is None else [out_size], None if scale is None else [scale], spec)
     in_size, out_size, scale, roi = plans[0]
@@ -212,8 +212,8 @@ def parse_spec(text: str):
         >>> parse_spec("mode=linear,coordinate_transformation_mode=align_corners")[0].describe()
         "ResizeSpec(mode='linear', coordinate_transformation_mode='align_corners')"
     """
-    from ._names import check_choice
-    from .arguments import resolve_spec
+    from consistent_resize._names import check_choice
+    from consistent_resize.arguments import resolve_spec
 
     parts = [p.strip() for p in text.split(",") if p.strip()]
     if not parts:

@@ -27,8 +27,8 @@ from typing import Any, Dict, List, Optional
 
 import numpy as np
 
-from .presets import presets_equal_to
-from .spec import ONNX_ATTRIBUTES, ResizeSpec
+from consistent_resize.presets import presets_equal_to
+from consistent_resize.spec import ONNX_ATTRIBUTES, ResizeSpec
 
 
 class AuditError(Exception):
@@ -191,7 +191,7 @@ def audit_model(path: str, expect: Optional[str] = None) -> List[NodeReport]:
     """
     expected = None
     if expect is not None:
-        from .presets import preset_spec
+        from consistent_resize.presets import preset_spec
 
         expected = semantic_spec(preset_spec(expect)).replace(coordinate_arithmetic="float64_divide")
     model = _infer_shapes(_load(path))

@@ -1,7 +1,7 @@
 """``consistent-resize compare``: run every installed library's resize and say which spec each one is.
 
 For each case (an input image and an output size) and each preset whose library is installed, the real
-library is called through ``consistent_resize.libraries.RUNNERS`` and its output is compared with the NumPy
+library is called through ``consistent_resize_tools.libraries.RUNNERS`` and its output is compared with the NumPy
 reference ``consistent_resize.resize`` under every preset's spec. A library output *equals* a spec when
 ``max |library - reference| <= 1e-4 * max |x|`` (``EQUAL_TOLERANCE``).
 
@@ -20,8 +20,8 @@ from typing import Dict, List, Optional, Sequence
 import numpy as np
 
 from .data import Case
-from .presets import EXTENSION_PRESETS, PRESETS
-from .reference import resize
+from consistent_resize.presets import EXTENSION_PRESETS, PRESETS
+from consistent_resize.reference import resize
 
 #: relative tolerance of "equals": ``max |a - b| <= EQUAL_TOLERANCE * max |x|``
 EQUAL_TOLERANCE = 1e-4
@@ -110,7 +110,7 @@ def plan_presets(presets: Optional[Sequence[str]] = None):
         else:
             run.append(name)
     skipped = [Skipped(lib, p, problems[lib]) for lib, p in not_installed.items()]
-    skipped += [Skipped(lib, p, "no runner registered in consistent_resize.libraries") for lib, p in missing_runner.items()]
+    skipped += [Skipped(lib, p, "no runner registered in consistent_resize_tools.libraries") for lib, p in missing_runner.items()]
     versions = {ALL_PRESETS[n].library: library_version(ALL_PRESETS[n].library) for n in run}
     return run, skipped, versions
 
