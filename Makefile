@@ -9,7 +9,7 @@ MODERN_STAMP := $(MODERN)/.installed
 
 .PHONY: test fuzz demo bench gpu-check test-modern install clean
 
-$(STAMP): requirements/full.txt requirements/full-lock.txt pyproject.toml
+$(STAMP): requirements/full.txt requirements/full-lock.txt pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade "pip>=23"
 	# Chainer 7.8.1 is an sdist that needs numpy<1.24 and a setuptools with pkg_resources, installed first.
@@ -17,6 +17,9 @@ $(STAMP): requirements/full.txt requirements/full-lock.txt pyproject.toml
 	$(BIN)/pip install -q --no-build-isolation chainer==7.8.1
 	$(BIN)/pip install -q -r requirements/full.txt -c requirements/full-lock.txt
 	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	# An editable install carries no data files: put the start-up line that makes `import chainer` work
+	# (consistent_resize_chainer_import.pth; a wheel installs it itself) into the venv by hand.
+	cp consistent_resize_chainer_import.pth "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/"
 	$(BIN)/pip check
 	touch $@
 
