@@ -115,7 +115,7 @@ def convert(link, *, preset: str | None = None, spec: ResizeSpec | None = None):
         ...     def forward(self, x):
         ...         return chainer.functions.resize_images(x, (4, 4))
         >>> y = convert(Up())(np.array([[[[64.0, 32.0], [64.0, 32.0]]]], np.float32))
-        >>> type(y.creator).__name__, y.array[0, 0, 0].round(2).tolist()
+        >>> type(y.creator).__name__, y.array[0, 0, 0].astype(float).round(2).tolist()
         ('ResizeFunction', [64.0, 53.33, 42.67, 32.0])
     """
     if not isinstance(link, chainer.Link):
