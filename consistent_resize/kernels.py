@@ -27,6 +27,10 @@ Beyond ONNX (``EXTENSION_MODES``; their weights are always normalised to sum 1):
   for ``|t| < 1``, ``(-B - 6C)|t|^3 + (6B + 30C)|t|^2 + (-12B - 48C)|t| + (8B + 24C)`` for
   ``1 <= |t| < 2``, else 0; support 2 (TF ``mitchellcubic``: ``B = C = 1/3``).
 
+``sin``, ``cos`` and ``exp`` are ``consistent_resize.exact_math``'s (``sin(pi t)``, ``cos(pi t)``, ``e^x`` from
+``+ - * /`` only), not NumPy's, whose SIMD code differs in the last bit between CPUs: every table is the same on
+every machine.
+
 Antialiasing (one rule for every kernel but area): when downscaling by ``s < 1`` the kernel is stretched to
 ``k(t * s)`` and its support to ``support / s``; the weights are then normalised to sum 1.
 """
@@ -37,6 +41,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
+from . import exact_math
 from .spec import ResizeSpec
 
 
@@ -93,7 +98,7 @@ def area(scale: float) -> Callable[[np.ndarray], np.ndarray]:
 
 
 def _sinc(t: np.ndarray) -> np.ndarray:
-    return np.sinc(t)  # sin(pi t) / (pi t), 1 at 0
+    return exact_math.sinc(t)  # sin(pi t) / (pi t), 1 at 0; the same bits on every machine
 
 
 def lanczos(radius: int) -> Callable[[np.ndarray], np.ndarray]:
@@ -109,7 +114,7 @@ def lanczos(radius: int) -> Callable[[np.ndarray], np.ndarray]:
 def hamming(t: np.ndarray) -> np.ndarray:
     """``sinc(t) (0.54 + 0.46 cos(pi t))`` for ``|t| < 1`` (support 1)."""
     t = np.asarray(t, dtype=np.float64)
-    return np.where(np.abs(t) < 1, _sinc(t) * (0.54 + 0.46 * np.cos(np.pi * t)), 0.0)
+    return np.where(np.abs(t) < 1, _sinc(t) * (0.54 + 0.46 * exact_math.cos_pi(t)), 0.0)
 
 
 def gaussian(sigma: float) -> Callable[[np.ndarray], np.ndarray]:
@@ -117,7 +122,7 @@ def gaussian(sigma: float) -> Callable[[np.ndarray], np.ndarray]:
 
     def bell(t: np.ndarray) -> np.ndarray:
         t = np.asarray(t, dtype=np.float64)
-        return np.where(np.abs(t) < 3 * sigma, np.exp(-t * t / (2 * sigma * sigma)), 0.0)
+        return np.where(np.abs(t) < 3 * sigma, exact_math.exp(-t * t / (2 * sigma * sigma)), 0.0)
 
     return bell
 
