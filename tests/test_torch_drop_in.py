@@ -10,11 +10,11 @@ torch = pytest.importorskip("torch")
 import torch.nn.functional as F  # noqa: E402
 
 from consistent_resize import PRESETS  # noqa: E402
-from consistent_resize_tools.libraries._torch_calls import PRESET_CALLS  # noqa: E402
 from consistent_resize_torch import Resize, resize  # noqa: E402
+from consistent_resize_torch.calls import PRESET_CALLS, preset_for  # noqa: E402
 
-#: preset -> the F.interpolate keyword arguments that PRESETS[preset].call names (the registry the
-#: preset suite checks against the real F.interpolate)
+#: preset -> the F.interpolate keyword arguments that PRESETS[preset].call names (consistent_resize_torch.calls,
+#: the table that the preset suite checks against the real F.interpolate and that convert() uses)
 INTERPOLATE = PRESET_CALLS
 SIZES = [((5, 7), (9, 4)), ((8, 8), (3, 17)), ((13, 6), (26, 12)), ((1, 4), (3, 1))]
 
@@ -23,6 +23,7 @@ def test_every_pytorch_preset_is_covered():
     assert sorted(INTERPOLATE) == sorted(n for n, p in PRESETS.items() if p.library == "torch")
     for name, kwargs in INTERPOLATE.items():
         assert f"mode='{kwargs['mode']}'" in PRESETS[name].call
+        assert preset_for(**kwargs) == name  # the table and preset_for are one mapping
 
 
 def _value_and_grad(fn, x, g):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from consistent_resize.presets import PRESETS
+
 from . import register
 
 
@@ -43,30 +45,27 @@ def interpolate(
     return y[0, 0].double().numpy()
 
 
-#: preset name -> the keyword arguments of ``F.interpolate`` it reproduces.
-PRESET_CALLS = {
-    "pytorch_nearest": dict(mode="nearest"),
-    "pytorch_nearest_exact": dict(mode="nearest-exact"),
-    "pytorch_bilinear": dict(mode="bilinear", align_corners=False),
-    "pytorch_bilinear_align_corners": dict(mode="bilinear", align_corners=True),
-    "pytorch_bilinear_antialias": dict(mode="bilinear", align_corners=False, antialias=True),
-    "pytorch_bicubic": dict(mode="bicubic", align_corners=False),
-    "pytorch_bicubic_align_corners": dict(mode="bicubic", align_corners=True),
-    "pytorch_bicubic_antialias": dict(mode="bicubic", align_corners=False, antialias=True),
-}
+def __getattr__(name: str):
+    """``PRESET_CALLS``: preset name -> the keyword arguments of ``F.interpolate`` it reproduces, read from
+    ``consistent_resize_torch.calls`` (the one table; importing it imports torch, so only when asked)."""
+    if name == "PRESET_CALLS":
+        from consistent_resize_torch.calls import PRESET_CALLS
+
+        return PRESET_CALLS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _runner(preset: str):
-    keywords = PRESET_CALLS[preset]
-
     def run(x, size):
-        return interpolate(x, size, **keywords)
+        from consistent_resize_torch.calls import PRESET_CALLS
 
-    arguments = ", ".join(f"{k}={v!r}" for k, v in keywords.items())
+        return interpolate(x, size, **PRESET_CALLS[preset])
+
     run.__name__ = preset
-    run.__doc__ = f"``torch.nn.functional.interpolate(x, size, {arguments})`` on float32."
+    run.__doc__ = f"``{PRESETS[preset].call}`` on float32."
     return register(preset)(run)
 
 
-for _preset in PRESET_CALLS:
+#: the PyTorch presets of the registry that ``F.interpolate`` runs (``pytorch_area`` has its own runner)
+for _preset in [name for name, p in PRESETS.items() if p.library == "torch"]:
     _runner(_preset)
