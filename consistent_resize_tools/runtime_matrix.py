@@ -1,0 +1,390 @@
+"""The runtime matrix: random single-``Resize`` ONNX models run by every installed runtime, compared with the
+NumPy reference, and ``docs/runtimes.md`` written from the runs.
+
+A case is one ``Resize`` node (opset 19, attributes drawn from the ONNX spec: every mode,
+``coordinate_transformation_mode``, ``nearest_mode``, ``cubic_coeff_a``, ``exclude_outside``, ``antialias``,
+``extrapolation_value`` with a ``roi``, ``keep_aspect_ratio_policy``) on a float32 ``(1, 1, H, W)`` input with
+``H, W`` in 1..7, and constant ``sizes`` or ``scales`` (initializers, so every runtime sees static shapes).
+Each runtime's result is one of
+
+- ``spec``: the output has the spec's shape and equals ``consistent_resize.resize`` (the node's spec, with the
+  ``coordinate_arithmetic`` the runtime's rules name) to ``TOLERANCE`` (float32 rounding of a few taps),
+  exactly for ``nearest``;
+- ``different``: another shape, or values beyond that (the largest difference is kept);
+- ``refused``: the runtime raised while loading, compiling or running the node (its first line is kept).
+
+Each case is also put to the runtime's rules (``consistent_resize.runtimes``): ``mismatch`` None is a pass.
+A pass that the runtime does not compute as the spec is *silent* (the rules must have none); a flag where
+the runtime computes the spec is a *false alarm* (counted and written down).
+
+Run ``python -m consistent_resize_tools.runtime_matrix --write docs/runtimes.md`` (in ``.venv-modern``, where
+the runtimes of ``requirements/runtimes.txt`` are installed) to regenerate the page. The runtimes are imported
+inside the functions: importing this module needs NumPy (and the core) only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import functools
+import sys
+import zlib
+from typing import Any, Callable, Dict, List, Optional, Sequence
+
+import numpy as np
+
+from consistent_resize.arguments import plan_axes
+from consistent_resize.reference import resize
+from consistent_resize.spec import COORDINATE_TRANSFORMATION_MODES, NEAREST_MODES, ResizeSpec
+
+OPSET = 19
+#: Largest |runtime - reference| of a linear/cubic output (inputs in [0, 1)) that still counts as the spec.
+TOLERANCE = 1e-5
+#: The scales a ``scales`` case draws from (float32 values: what the node stores).
+SCALES = (0.5, 0.6, 0.75, 0.8, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 10 / 3)
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    """One single-``Resize`` model: its attributes, input shape and ``sizes`` or ``scales`` (all 4 axes)."""
+
+    attributes: tuple  # sorted (name, value) pairs, ONNX names
+    shape: tuple
+    sizes: Optional[tuple] = None
+    scales: Optional[tuple] = None
+    roi: Optional[tuple] = None
+    axes: Optional[tuple] = None  # the node's ``axes`` attribute (then ``sizes`` lists those axes only)
+
+    @property
+    def attrs(self) -> Dict[str, Any]:
+        return dict(self.attributes)
+
+    @property
+    def spec(self) -> ResizeSpec:
+        return ResizeSpec.from_onnx(self.attrs)
+
+    def describe(self) -> str:
+        attrs = ", ".join(f"{k}={v}" for k, v in self.attributes)
+        amount = f"sizes={list(self.sizes)}" if self.sizes is not None else f"scales={list(self.scales)}"
+        roi = f", roi={list(self.roi)}" if self.roi is not None else ""
+        axes = f", axes={list(self.axes)}" if self.axes is not None else ""
+        return f"Resize({attrs}{axes}) {list(self.shape)} {amount}{roi}"
+
+    def input(self) -> np.ndarray:
+        """The case's float32 input in [0, 1) (a fixed function of the case)."""
+        seed = zlib.crc32(repr((self.shape, self.attributes)).encode())
+        return np.random.default_rng(seed).random(self.shape, dtype=np.float32)
+
+
+def random_case(rng: np.random.Generator) -> Case:
+    """A random case: attributes from the whole ONNX ``Resize`` vocabulary, small shapes incl. 1-pixel axes."""
+    mode = str(rng.choice(["nearest", "linear", "cubic"]))
+    attrs: Dict[str, Any] = {"mode": mode,
+                             "coordinate_transformation_mode": str(rng.choice(COORDINATE_TRANSFORMATION_MODES))}
+    if mode == "nearest":
+        attrs["nearest_mode"] = str(rng.choice(NEAREST_MODES))
+    else:
+        attrs["antialias"] = int(rng.integers(2))
+        if mode == "cubic":
+            attrs["cubic_coeff_a"] = float(rng.choice([-0.75, -0.5]))
+        if mode == "cubic" or attrs["antialias"]:
+            attrs["exclude_outside"] = int(rng.integers(2))
+    h, w = (int(v) for v in rng.integers(1, 8, size=2))
+    shape = (1, 1, h, w)
+    roi = None
+    if attrs["coordinate_transformation_mode"] == "tf_crop_and_resize":
+        attrs["extrapolation_value"] = float(rng.choice([0.0, -1.0, 2.5]))
+        starts = rng.choice([0.0, 0.1, 0.25, -0.2], size=2)
+        ends = rng.choice([1.0, 0.8, 0.6, 1.3], size=2)
+        roi = tuple(float(np.float32(v)) for v in [0.0, 0.0, *starts, 1.0, 1.0, *ends])
+    if rng.integers(2):
+        out = tuple(int(v) for v in rng.integers(1, 10, size=2))
+        if rng.integers(4) == 0 and roi is None:  # the policy needs ``axes``: it would also scale N and C
+            attrs["keep_aspect_ratio_policy"] = str(rng.choice(["not_larger", "not_smaller"]))
+            return Case(tuple(sorted(attrs.items())), shape, sizes=out, axes=(2, 3))
+        return Case(tuple(sorted(attrs.items())), shape, sizes=(1, 1) + out, roi=roi)
+    while True:
+        scales = tuple(float(np.float32(s)) for s in rng.choice(SCALES, size=2))
+        if all(np.floor(np.float32(i) * np.float32(s)) >= 1 and np.floor(i * s) >= 1
+               for i, s in zip((h, w), scales)):
+            return Case(tuple(sorted(attrs.items())), shape, scales=(1.0, 1.0) + scales, roi=roi)
+
+
+def cases(count: int, seed: int = 17) -> List[Case]:
+    """``count`` random cases from a fixed seed (the same list on every machine)."""
+    rng = np.random.default_rng(seed)
+    return [random_case(rng) for _ in range(count)]
+
+
+def model(case: Case):
+    """The case's ONNX model (opset 19): ``X`` -> ``Resize(X, roi, scales, sizes)`` -> ``Y``, constants as
+    initializers."""
+    from onnx import TensorProto, helper
+
+    inits = [helper.make_tensor("roi", TensorProto.FLOAT, [len(case.roi)], list(case.roi))] if case.roi else []
+    names = ["X", "roi" if case.roi else ""]
+    if case.sizes is not None:
+        inits.append(helper.make_tensor("sizes", TensorProto.INT64, [len(case.sizes)], list(case.sizes)))
+        names += ["", "sizes"]
+    else:
+        inits.append(helper.make_tensor("scales", TensorProto.FLOAT, [4], list(case.scales)))
+        names += ["scales"]
+    extra = {"axes": list(case.axes)} if case.axes is not None else {}
+    node = helper.make_node("Resize", names, ["Y"], name="resize", **case.attrs, **extra)
+    graph = helper.make_graph(
+        [node], "resize", [helper.make_tensor_value_info("X", TensorProto.FLOAT, list(case.shape))],
+        [helper.make_tensor_value_info("Y", TensorProto.FLOAT, None)], initializer=inits)
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
+    m.ir_version = 9
+    return m
+
+
+# -- runners: model bytes + input -> output (raise: refused) -------------------------------------------------
+
+def _onnxruntime(data: bytes, x: np.ndarray) -> np.ndarray:
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 3
+    options.intra_op_num_threads = 1
+    session = onnxruntime.InferenceSession(data, options, providers=["CPUExecutionProvider"])
+    return session.run(None, {"X": x})[0]
+
+
+@functools.lru_cache(maxsize=1)
+def _openvino_core():
+    import openvino
+
+    return openvino.Core()
+
+
+def openvino_config(name: str) -> Dict[str, str]:
+    """The compile configuration of ``openvino`` (f32) and ``openvino-default`` (the machine's default)."""
+    return {"INFERENCE_PRECISION_HINT": "f32"} if name == "openvino" else {}
+
+
+def openvino_precision(name: str) -> str:
+    """The inference precision OpenVINO's CPU plugin uses for ``name`` on this machine (read from it)."""
+    if openvino_config(name):
+        return "f32"
+    from consistent_resize.runtimes.openvino import default_precision
+
+    return str(default_precision())
+
+
+def _openvino(name: str) -> Callable:
+    def run(data: bytes, x: np.ndarray) -> np.ndarray:
+        core = _openvino_core()
+        compiled = core.compile_model(core.read_model(model=data), "CPU", openvino_config(name))
+        return np.asarray(compiled([x])[0])
+
+    return run
+
+
+def _tract(data: bytes, x: np.ndarray) -> np.ndarray:
+    import os
+    import tempfile
+
+    import tract
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "m.onnx")
+        with open(path, "wb") as f:
+            f.write(data)
+        runnable = tract.onnx().load(path).into_model().into_runnable()
+        return runnable.run([x])[0].to_numpy()
+
+
+def _version(module: str) -> Optional[str]:
+    try:
+        from importlib.metadata import version
+
+        return version(module)
+    except Exception:  # not installed
+        return None
+
+
+#: runtime name -> (distribution whose version it is, runner)
+RUNNERS: Dict[str, tuple] = {
+    "onnxruntime": ("onnxruntime", _onnxruntime),
+    "openvino": ("openvino", _openvino("openvino")),
+    "openvino-default": ("openvino", _openvino("openvino-default")),
+    "tract": ("tract", _tract),
+}
+
+
+def installed() -> Dict[str, str]:
+    """The runtimes of ``RUNNERS`` that are installed, with their versions."""
+    found = {}
+    for name, (dist, _) in RUNNERS.items():
+        v = _version(dist)
+        if v is not None:
+            found[name] = v
+    return found
+
+
+@dataclasses.dataclass
+class Result:
+    runtime: str
+    case: Case
+    verdict: str  # "spec", "different", "refused", "undefined" (the spec itself has no value: not counted)
+    difference: Optional[float] = None  # max |runtime - spec| where shapes agree
+    detail: str = ""  # the refusal's first line, or the shapes
+    predicted: Optional[str] = None  # the rules' reason (None: the rules pass it)
+
+    @property
+    def silent(self) -> bool:
+        return self.predicted is None and self.verdict not in ("spec", "undefined")
+
+    @property
+    def false_alarm(self) -> bool:
+        return self.predicted is not None and self.verdict == "spec"
+
+
+def expected(case: Case, arithmetic: str) -> np.ndarray:
+    """The spec's output for the case (float64), with ``coordinate_arithmetic=arithmetic``."""
+    spec = case.spec.replace(coordinate_arithmetic=arithmetic)
+    x = case.input().astype(np.float64)
+    if case.sizes is not None:
+        return resize(x, case.sizes, spec=spec, roi=case.roi, axes=case.axes)
+    return resize(x, scale_factor=case.scales, spec=spec, roi=case.roi)
+
+
+def predicted(runtime: str, case: Case) -> Optional[str]:
+    """What the runtime's rules say of the case's spec with the runtime's ``coordinate_arithmetic`` (the spec
+    ``expected`` computes; None: it computes that spec)."""
+    from consistent_resize.runtimes import rules
+
+    spec = case.spec.replace(coordinate_arithmetic=rules(runtime).ARITHMETIC)
+    shape = case.shape if case.axes is None else [case.shape[a] for a in case.axes]
+    plans = plan_axes(shape, case.sizes, case.scales, spec, case.roi)
+    return rules(runtime).mismatch(spec, plans, requested=case.sizes)
+
+
+def refusal_line(error: BaseException) -> str:
+    """The line of a runtime's error that says why (OpenVINO nests it under several "Check ... failed")."""
+    noise = ("exception from", "check ", "frontend api", "model wasn't", "-- ", "while validating", "summary",
+             "[onnxruntimeerror]")
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    telling = [line for line in lines if not line.lower().startswith(noise)]
+    return ((telling or lines or [type(error).__name__])[0])[:200]
+
+
+def run_case(runtime: str, case: Case) -> Result:
+    """Run the case on ``runtime``, compare with the spec and put it to the rules."""
+    from consistent_resize.runtimes import rules
+
+    spec = case.spec
+    try:
+        want = expected(case, rules(runtime).ARITHMETIC)
+    except ValueError as error:  # the spec has no value here (an output whose weights sum to 0)
+        return Result(runtime, case, "undefined", detail=str(error)[:160], predicted="the spec has no value")
+    why = predicted(runtime, case)
+    try:
+        got = np.asarray(RUNNERS[runtime][1](model(case).SerializeToString(), case.input()), dtype=np.float64)
+    except Exception as error:  # a runtime's refusal: any exception it raises
+        return Result(runtime, case, "refused", detail=refusal_line(error), predicted=why)
+    if got.shape != want.shape:
+        return Result(runtime, case, "different", detail=f"shape {list(got.shape)}, spec {list(want.shape)}",
+                      predicted=why)
+    difference = float(np.abs(got - want).max(initial=0.0))
+    ok = difference == 0 if spec.mode == "nearest" else difference <= TOLERANCE
+    return Result(runtime, case, "spec" if ok else "different", difference, predicted=why)
+
+
+def run_matrix(count: int = 300, seed: int = 17, runtimes: Optional[Sequence[str]] = None) -> List[Result]:
+    """Every case of ``cases(count, seed)`` on every installed runtime (or those named)."""
+    names = list(runtimes) if runtimes is not None else list(installed())
+    return [run_case(r, c) for c in cases(count, seed) for r in names]
+
+
+def rules_in_words(module) -> List[str]:
+    """A rules module's ``RULES``, or the bullets of its docstring where it has none."""
+    if getattr(module, "RULES", None):
+        return list(module.RULES)
+    bullets, current = [], None
+    for line in (module.__doc__ or "").splitlines():
+        if line.startswith("- "):
+            current = line[2:].strip()
+            bullets.append(current)
+        elif current is not None and line.startswith("  ") and line.strip():
+            bullets[-1] += " " + line.strip()
+        else:
+            current = None
+    return bullets
+
+
+# -- the page -----------------------------------------------------------------------------------------------
+
+def _counts(results: Sequence[Result], runtime: str) -> Dict[str, int]:
+    mine = [r for r in results if r.runtime == runtime and r.verdict != "undefined"]
+    return {"cases": len(mine), "spec": sum(r.verdict == "spec" for r in mine),
+            "different": sum(r.verdict == "different" for r in mine),
+            "refused": sum(r.verdict == "refused" for r in mine),
+            "silent": sum(r.silent for r in mine), "false_alarms": sum(r.false_alarm for r in mine)}
+
+
+def page(results: Sequence[Result], count: int, seed: int) -> str:
+    """``docs/runtimes.md`` from the results."""
+    from consistent_resize.runtimes import rules
+
+    versions = installed()
+    names = list(dict.fromkeys(r.runtime for r in results))
+    lines = [
+        "# Runtime matrix",
+        "",
+        "Generated by `python -m consistent_resize_tools.runtime_matrix --write docs/runtimes.md` (in `.venv-modern`,",
+        "runtimes from `requirements/runtimes.txt`): do not edit by hand. "
+        f"{count} random single-`Resize` ONNX models (opset {OPSET}, seed {seed}),",
+        "attributes from the whole ONNX vocabulary, float32 `(1, 1, H, W)` inputs with H, W in 1..7, constant",
+        "`sizes` or `scales`; each runtime's output compared with `consistent_resize.resize` of the node's spec",
+        f"(with the runtime's `coordinate_arithmetic`): equal to {TOLERANCE:g} (inputs in [0, 1)), exactly for nearest.",
+        "`silent`: the rules (`consistent_resize/runtimes/`) pass a case the runtime computes otherwise (must be 0);",
+        "`false alarms`: the rules flag a case the runtime computes as the spec.",
+        "",
+        "| runtime | version | precision | cases | computed as spec | different | refused | silent | false alarms |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name in names:
+        c = _counts(results, name)
+        precision = openvino_precision(name) if name.startswith("openvino") else "f32"
+        lines.append(f"| {name} | {versions.get(name, '?')} | {precision} | {c['cases']} | {c['spec']} | "
+                     f"{c['different']} | {c['refused']} | {c['silent']} | {c['false_alarms']} |")
+    for name in names:
+        module = rules(name)
+        lines += ["", f"## {name}", "", f"Rules measured on {module.NAME} {module.MEASURED[0]} .. "
+                  f"{module.MEASURED[1]} (`consistent_resize/runtimes/{module.__name__.rsplit('.', 1)[1]}.py`):", ""]
+        lines += [f"- {rule}" for rule in rules_in_words(module)]
+        wrong = [r for r in results if r.runtime == name and r.verdict != "spec"]
+        if wrong:
+            lines += ["", "Evidence (cases not computed as the spec, up to 12):", ""]
+            for r in wrong[:12]:
+                what = f"max diff {r.difference:.3g}" if r.difference is not None else r.detail
+                lines.append(f"- {r.verdict}: `{r.case.describe()}`: {what}")
+        alarms = [r for r in results if r.runtime == name and r.false_alarm]
+        if alarms:
+            lines += ["", "False alarms (up to 8):", ""]
+            lines += [f"- `{r.case.describe()}`: {r.predicted}" for r in alarms[:8]]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m consistent_resize_tools.runtime_matrix",
+                                     description="Run the runtime matrix and print or write docs/runtimes.md.")
+    parser.add_argument("--count", type=int, default=300, help="number of random cases (default 300)")
+    parser.add_argument("--seed", type=int, default=17)
+    parser.add_argument("--runtime", action="append", help="a runtime to run (default: every installed one)")
+    parser.add_argument("--write", metavar="PATH", help="write the page to PATH (default: print it)")
+    args = parser.parse_args(argv)
+    results = run_matrix(args.count, args.seed, args.runtime)
+    text = page(results, args.count, args.seed)
+    if args.write:
+        with open(args.write, "w") as f:
+            f.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
