@@ -48,6 +48,9 @@ class NodeReport:
     presets: List[str]
     note: Optional[str] = None  # how the spec was read (Upsample semantics, pytorch_half_pixel, ...)
     flag: Optional[str] = None  # why the node differs from --expect (None: not flagged)
+    runtime_flag: Optional[str] = None  # why --runtime would not compute the node's spec (None: it would)
+    input_shape: Optional[List[Optional[int]]] = None  # the shape of the node's input, where known
+    measured: Optional[float] = None  # --run: max |runtime - reference| of this node
 
 
 def semantic_spec(spec: ResizeSpec) -> ResizeSpec:
@@ -181,20 +184,60 @@ def _output_lengths(node, attributes, constants, shapes, scales, sizes) -> Optio
     return [o for i, o in zip(in_lengths, lengths) if i != o]
 
 
-def audit_model(path: str, expect: Optional[str] = None) -> List[NodeReport]:
+def parse_expect(expect: Optional[str]) -> tuple:
+    """``--expect`` as ``(presets every node may equal, {node name: preset})``: comma-separated preset names
+    (a node passes when it equals one of them) and ``NODE=PRESET`` entries for single nodes.
+
+    Example:
+        >>> parse_expect("pytorch_nearest,pytorch_bilinear,up1=opencv_linear")
+        (['pytorch_nearest', 'pytorch_bilinear'], {'up1': 'opencv_linear'})
+    """
+    if expect is None:
+        return [], {}
+    common, per_node = [], {}
+    for item in (part.strip() for part in expect.split(",")):
+        if not item:
+            raise ValueError(f"--expect {expect!r} has an empty entry; give PRESET[,PRESET...][,NODE=PRESET...]")
+        if "=" in item:
+            node, preset = (x.strip() for x in item.split("=", 1))
+            per_node[node] = preset
+        else:
+            common.append(item)
+    return common, per_node
+
+
+def _expected_spec(name: str) -> ResizeSpec:
+    from consistent_resize.presets import preset_spec
+
+    return semantic_spec(preset_spec(name)).replace(coordinate_arithmetic="float64_divide")
+
+
+def audit_model(path: str, expect: Optional[str] = None, runtime: Optional[str] = None,
+                input_shapes: Optional[Dict[str, List[int]]] = None) -> List[NodeReport]:
     """Every ``Resize``/``Upsample`` node of the model at ``path`` (subgraphs included), with the presets
-    it equals, and with ``flag`` set where the node's semantics differ from preset ``expect``.
+    it equals, and with ``flag`` set where the node's semantics differ from ``expect`` (see
+    ``parse_expect``), and ``runtime_flag`` where the runtime ``runtime`` (one of
+    ``consistent_resize.runtimes.RUNTIMES``) would not compute the node's spec for the model's shapes.
+
+    Args:
+        input_shapes: shapes of graph inputs whose dimensions the model leaves open (``--input-shape``).
 
     Raises:
         AuditError: the file is missing or not an ONNX model.
-        ValueError: ``expect`` is not a preset (with the closest names).
+        ValueError: ``expect`` names no preset, or ``runtime`` no runtime (with the closest names).
     """
-    expected = None
-    if expect is not None:
-        from consistent_resize.presets import preset_spec
+    common, per_node = parse_expect(expect)
+    expected = {name: _expected_spec(name) for name in common + list(per_node.values())}
+    rules = None
+    if runtime is not None:
+        from consistent_resize.runtimes import rules as runtime_rules
 
-        expected = semantic_spec(preset_spec(expect)).replace(coordinate_arithmetic="float64_divide")
-    model = _infer_shapes(_load(path))
+        rules = runtime_rules(runtime)
+    raw = _load(path)
+    if input_shapes:
+        raw = _with_input_shapes(raw, input_shapes)
+    declared = _input_shapes(raw.graph)  # as the graph declares them, before inference fills them in
+    model = _infer_shapes(raw)
     opset = _opset(model)
     reports = []
     for graph in _graphs(model.graph):
@@ -203,8 +246,104 @@ def audit_model(path: str, expect: Optional[str] = None) -> List[NodeReport]:
         for index, node in enumerate(graph.node):
             if node.op_type not in ("Resize", "Upsample") or node.domain not in ("", "ai.onnx"):
                 continue
-            reports.append(_report(node, index, opset, constants, shapes, expected, expect))
+            report = _report(node, index, opset, constants, shapes, None, None)
+            if expect is not None:
+                names = [per_node[report.name]] if report.name in per_node else common
+                report.flag = _expect_flag(report, names, expected, node, attributes=report.attributes,
+                                           constants=constants, shapes=shapes)
+            if rules is not None:
+                report.input_shape = shapes.get(node.input[0]) if node.input else None
+                roi = _constant_input(node, 1, constants) if node.op_type == "Resize" and opset >= 11 else None
+                report.runtime_flag = runtime_flag(report, rules, node, declared.get(node.output[0]),
+                                                   None if roi is None else roi.astype(float).tolist())
+            reports.append(report)
     return reports
+
+
+def _with_input_shapes(model, input_shapes: Dict[str, List[int]]):
+    """The model with the named graph inputs given these static shapes (``--input-shape``)."""
+    names = [i.name for i in model.graph.input]
+    for name, shape in input_shapes.items():
+        if name not in names:
+            raise AuditError(f"--input-shape names {name!r}, not an input of the model; its inputs: {names}")
+        info = model.graph.input[names.index(name)]
+        dims = info.type.tensor_type.shape.dim
+        if len(dims) not in (0, len(shape)):
+            raise AuditError(f"--input-shape {name}: {len(shape)} dimensions given, the input has {len(dims)}")
+        del dims[:]
+        for n in shape:
+            dims.add().dim_value = int(n)
+    return model
+
+
+def _expect_flag(report, names, expected, node, attributes, constants, shapes) -> Optional[str]:
+    if report.spec is None:
+        return report.note
+    compared = semantic_spec(report.spec)
+    if compared.coordinate_transformation_mode == "pytorch_half_pixel" and report.note and "= half_pixel" in report.note:
+        compared = compared.replace(coordinate_transformation_mode="half_pixel")
+    got = compared.replace(coordinate_arithmetic="float64_divide")
+    if any(got == expected[name] for name in names):
+        return None
+    if len(names) == 1:
+        return f"differs from preset {names[0]!r}: " + _difference(got, expected[names[0]])
+    return f"equals none of the presets {', '.join(map(repr, names))}"
+
+
+def runtime_flag(report: NodeReport, rules, node, declared_shape, roi=None) -> Optional[str]:
+    """Why ``rules``' runtime would not compute the node's spec for its shapes (None: it would)."""
+    from consistent_resize.arguments import plan_axes
+
+    if report.spec is None:
+        return report.note
+    shape = report.input_shape
+    if shape is None or any(n is None for n in shape):
+        return ("the input shape is not static: give it with --input-shape NAME=1x3x72x80 "
+                "(nothing can be said of a runtime for unknown sizes)")
+    amounts = report.sizes if report.sizes is not None else report.scales
+    if amounts is None:
+        return "scales/sizes are computed in the graph: the runtime check needs them constant"
+    axes = report.attributes.get("axes") or list(range(len(shape)))
+    axes = [a % len(shape) for a in axes]
+    in_sizes = [shape[a] for a in axes]
+    if report.spec.coordinate_transformation_mode != "tf_crop_and_resize":
+        roi = None
+    try:
+        if report.sizes is not None:
+            plans = plan_axes(in_sizes, report.sizes, None, report.spec, roi)
+        else:
+            plans = plan_axes(in_sizes, None, report.scales, report.spec, roi)
+    except ValueError as error:
+        return f"the node's sizes are not valid for input {shape}: {error}"
+    if report.scales is not None and report.sizes is None and declared_shape is not None:
+        f32 = np.float32
+        lengths = list(shape)
+        for a, p in zip(axes, plans):
+            lengths[a] = int(np.floor(f32(p.in_size) * f32(p.scale)))
+        spec_lengths = list(shape)
+        for a, p in zip(axes, plans):
+            spec_lengths[a] = p.out_size
+        if any(d is not None and d != n for d, n in zip(declared_shape, lengths)):
+            return (f"the graph declares output shape {declared_shape}, but {rules.NAME} computes {lengths} from "
+                    f"scales {report.scales} in float32 (the spec: {spec_lengths}); give sizes instead of scales")
+    return rules.mismatch(report.spec, plans, requested=report.sizes)
+
+
+def version_note(runtime: str) -> str:
+    """What was measured for the installed version of ``runtime``."""
+    from consistent_resize.runtimes import rules
+    from consistent_resize_tools.runtime_matrix import RUNNERS, _version
+
+    module = rules(runtime)
+    low, high = module.MEASURED
+    installed = _version(RUNNERS[runtime][0]) if runtime in RUNNERS else None
+    measured = f"rules measured on {runtime} {low}" + ("" if low == high else f" .. {high}")
+    if installed is None:
+        return f"{measured}; {runtime} is not installed here (the rules still apply to those versions)"
+    key = lambda v: tuple(int(x) for x in v.split(".")[:3] if x.isdigit())  # noqa: E731
+    if not key(low) <= key(installed) <= key(high):
+        return f"nothing was measured for {runtime} {installed} ({measured}): the verdicts below may not hold"
+    return f"{measured}; installed: {installed}"
 
 
 def _graphs(graph):
@@ -278,9 +417,12 @@ def _difference(got: ResizeSpec, expected: ResizeSpec) -> str:
     return ", ".join(parts)
 
 
-def format_reports(path: str, reports: List[NodeReport], expect: Optional[str]) -> str:
+def format_reports(path: str, reports: List[NodeReport], expect: Optional[str],
+                   runtime: Optional[str] = None) -> str:
     """The text ``audit`` prints."""
     lines = []
+    if runtime is not None:
+        lines.append(f"runtime {runtime}: {version_note(runtime)}")
     if not reports:
         lines.append(f"{path}: no Resize or Upsample node")
     for r in reports:
@@ -302,9 +444,17 @@ def format_reports(path: str, reports: List[NodeReport], expect: Optional[str]) 
         lines.append(f"  equals presets: {', '.join(r.presets) if r.presets else 'none'}")
         if expect is not None:
             lines.append(f"  FLAGGED: {r.flag}" if r.flag else f"  ok: same semantics as {expect!r}")
+        if runtime is not None:
+            lines.append(f"  {runtime.upper()}: {r.runtime_flag}" if r.runtime_flag
+                         else f"  {runtime}: computes the spec for input {r.input_shape}")
+            if r.measured is not None:
+                lines.append(f"  --run: max |{runtime} - reference| = {r.measured:.3g}")
     flagged = sum(r.flag is not None for r in reports)
     if expect is not None:
         lines.append(f"{flagged} of {len(reports)} resize node(s) flagged against --expect {expect}")
+    if runtime is not None:
+        wrong = sum(r.runtime_flag is not None for r in reports)
+        lines.append(f"{wrong} of {len(reports)} resize node(s) not computed as their spec by {runtime}")
     return "\n".join(lines)
 
 
@@ -325,11 +475,16 @@ def to_json(path: str, reports: List[NodeReport], expect: Optional[str]) -> dict
                 "presets": r.presets,
                 "note": r.note,
                 "flag": r.flag,
+                "runtime_flag": r.runtime_flag,
+                "input_shape": r.input_shape,
+                "measured": r.measured,
             }
             for r in reports
         ],
         "flagged": sum(r.flag is not None for r in reports),
+        "runtime_flagged": sum(r.runtime_flag is not None for r in reports),
     }
 
 
-__all__ = ["AuditError", "NodeReport", "audit_model", "format_reports", "semantic_spec", "to_json"]
+__all__ = ["AuditError", "NodeReport", "audit_model", "format_reports", "parse_expect", "runtime_flag",
+           "semantic_spec", "to_json", "version_note"]

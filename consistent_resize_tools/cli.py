@@ -122,7 +122,13 @@ def build_parser() -> argparse.ArgumentParser:
         "every node whose semantics differ from that preset; the exit status is 1 when a node is flagged.",
     )
     audit.add_argument("model", metavar="MODEL.onnx", help="the ONNX model file")
-    audit.add_argument("--expect", metavar="PRESET", help="the preset every resize node must equal")
+    audit.add_argument("--expect", metavar="PRESET[,PRESET...][,NODE=PRESET...]",
+                       help="the preset(s) every resize node must equal (one of them), or NODE=PRESET per node")
+    audit.add_argument("--runtime", metavar="NAME",
+                       help="also check that runtime NAME computes every node's spec for the model's shapes "
+                       "(onnxruntime, openvino, openvino-default, tract; docs/runtimes.md)")
+    audit.add_argument("--input-shape", metavar="NAME=1x3x72x80", action="append", default=[],
+                       help="a static shape for a graph input whose dimensions the model leaves open")
     audit.add_argument("--json", action="store_true", help="print JSON instead of text")
 
     explain = commands.add_parser(
@@ -235,17 +241,36 @@ def _audit(args, out) -> int:
     from .explain import check_preset
 
     try:
-        if args.expect is not None:
-            check_preset(args.expect)
-        reports = audit.audit_model(args.model, args.expect)
-    except (audit.AuditError, ValueError) as error:  # unreadable model; unknown --expect preset
+        common, per_node = audit.parse_expect(args.expect)
+        for name in common + list(per_node.values()):
+            check_preset(name)
+        if args.runtime is not None:
+            from consistent_resize.runtimes import rules
+
+            rules(args.runtime)
+        shapes = dict(_parse_input_shape(text) for text in args.input_shape)
+        reports = audit.audit_model(args.model, args.expect, args.runtime, shapes)
+    except (audit.AuditError, ValueError) as error:  # unreadable model; unknown preset or runtime
         raise UsageError(str(error)) from None
     if args.json:
         json.dump(audit.to_json(args.model, reports, args.expect), out, indent=1)
         out.write("\n")
     else:
-        out.write(audit.format_reports(args.model, reports, args.expect) + "\n")
-    return 1 if any(r.flag for r in reports) else 0
+        out.write(audit.format_reports(args.model, reports, args.expect, args.runtime) + "\n")
+    return 1 if any(r.flag or r.runtime_flag for r in reports) else 0
+
+
+def _parse_input_shape(text: str):
+    """``NAME=1x3x72x80`` -> ``("NAME", [1, 3, 72, 80])``."""
+    name, _, dims = text.rpartition("=")
+    try:
+        shape = [int(d) for d in dims.lower().replace(",", "x").split("x")]
+    except ValueError:
+        shape = []
+    if not name or not shape or any(d < 1 for d in shape):
+        raise UsageError(f"invalid --input-shape {text!r}; expected NAME=1x3x72x80 (the input's name, then "
+                         "every dimension >= 1)")
+    return name, shape
 
 
 def _explain(args, out) -> int:

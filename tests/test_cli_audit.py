@@ -302,3 +302,68 @@ def test_export_with_our_chainer_converters_passes(which, tmp_path, capsys):
     session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
     got = session.run(None, {session.get_inputs()[0].name: x})[0]
     np.testing.assert_allclose(got, native, atol=1e-5)
+
+
+# -- --runtime, several presets, --input-shape (issue 17) ------------------------------------------------
+
+
+def test_runtime_flags_what_the_rules_flag_and_exit_status(tmp_path, capsys):
+    """A scale 10/3 on 6 rows: onnxruntime computes 20 rows (float32), the spec 19: exit 1, the node named
+    with the deviation; the same node by sizes passes (exit 0)."""
+    by_scales = _model(tmp_path / "s.onnx", "Resize", 19, {"mode": "nearest"},
+                       scales=[1, 1, float(np.float32(10 / 3)), 1], in_shape=(1, 1, 6, 2))
+    assert main(["audit", by_scales, "--runtime", "onnxruntime"]) == 1
+    out = capsys.readouterr().out
+    assert "'resize_19'" in out and "output size 20" in out and "the spec 19" in out
+    assert "rules measured on onnxruntime" in out
+    by_sizes = _model(tmp_path / "z.onnx", "Resize", 19, {"mode": "nearest"}, sizes=[1, 1, 19, 2],
+                      in_shape=(1, 1, 6, 2))
+    assert main(["audit", by_sizes, "--runtime", "onnxruntime"]) == 0
+    assert "computes the spec" in capsys.readouterr().out
+
+
+def test_runtime_agrees_with_the_runtime_matrix_rules(tmp_path):
+    """audit --runtime reads the node back and asks the same rules as the matrix (which runs the runtime)."""
+    from consistent_resize.arguments import plan_axes
+    from consistent_resize.runtimes import rules
+    from consistent_resize_tools import runtime_matrix as rm
+
+    for i, case in enumerate(rm.cases(60, seed=2)):
+        path = str(tmp_path / f"m{i}.onnx")
+        onnx.save(rm.model(case), path)
+        spec = case.spec
+        shape = case.shape if case.axes is None else [case.shape[a] for a in case.axes]
+        try:
+            plans = plan_axes(shape, case.sizes, case.scales, spec, case.roi)
+        except ValueError:
+            continue
+        want = rules("onnxruntime").mismatch(spec, plans, requested=case.sizes)
+        (report,) = audit_model(path, runtime="onnxruntime")
+        assert (report.runtime_flag is None) == (want is None), (case.describe(), report.runtime_flag, want)
+
+
+def test_runtime_needs_static_shapes_or_input_shape(tmp_path, capsys):
+    path = _model(tmp_path / "d.onnx", "Resize", 19, {"mode": "linear"}, scales=[1, 1, 2, 2],
+                  in_shape=("n", 1, "h", "w"))
+    assert main(["audit", path, "--runtime", "tract"]) == 1
+    assert "--input-shape" in capsys.readouterr().out
+    assert main(["audit", path, "--runtime", "tract", "--input-shape", "x=1x1x4x5"]) == 0
+    capsys.readouterr()
+
+
+def test_expect_several_presets_and_per_node(tmp_path, capsys):
+    path = _model(tmp_path / "n.onnx", "Resize", 11, {}, sizes=[1, 1, 9, 4])
+    assert main(["audit", path, "--expect", "pytorch_bilinear,onnx_resize_default"]) == 0
+    assert main(["audit", path, "--expect", "pytorch_bilinear,chainer"]) == 1
+    assert "equals none of the presets" in capsys.readouterr().out
+    assert main(["audit", path, "--expect", "pytorch_bilinear,resize_11=onnx_resize_default"]) == 0
+    assert main(["audit", path, "--expect", "onnx_resize_default,resize_11=chainer"]) == 1
+    capsys.readouterr()
+
+
+def test_runtime_bad_usage(tmp_path, capsys):
+    path = _model(tmp_path / "u.onnx", "Upsample", 9, {}, scales=[1, 1, 2, 2])
+    line = _error(capsys, ["audit", path, "--runtime", "openvno"])
+    assert "unknown runtime 'openvno'" in line and "openvino" in line
+    assert "--input-shape" in _error(capsys, ["audit", path, "--runtime", "tract", "--input-shape", "x=1xa"])
+    assert "not an input" in _error(capsys, ["audit", path, "--runtime", "tract", "--input-shape", "y=1x1x2x2"])
