@@ -56,6 +56,10 @@ class UnsupportedCall(ValueError):
     """An ``F.interpolate`` call that no spec reproduces (the message names its arguments and the fix)."""
 
 
+class _NoPreset(UnsupportedCall):
+    """A call PyTorch runs but no preset reproduces (a retargeted call can still be planned)."""
+
+
 def _describe(mode, align_corners, antialias) -> str:
     return f"mode={mode!r}, align_corners={align_corners!r}, antialias={antialias!r}"
 
@@ -101,7 +105,7 @@ def preset_for(mode: str = "nearest", align_corners: bool | None = None, antiali
                 f"got {_describe(mode, align_corners, antialias)}"
             )
         if align_corners:
-            raise UnsupportedCall(
+            raise _NoPreset(
                 "no preset reproduces antialias=True with align_corners=True; use align_corners=False or "
                 f"antialias=False (got {_describe(mode, align_corners, antialias)})"
             )
@@ -156,7 +160,12 @@ def plan_call(
         UnsupportedCall: the arguments are ones PyTorch refuses, or no spec reproduces the call (see the
             module docstring); the message names the arguments.
     """
-    preset = preset_for(mode, align_corners, antialias)
+    try:
+        preset = preset_for(mode, align_corners, antialias)
+    except _NoPreset:
+        if reproduce:
+            raise
+        preset = preset_for(mode, align_corners)  # retargeted: only the sizes of the call matter
     spatial = len(shape) - 2
     wanted = MODES[mode]
     if spatial not in (1, 2, 3) or (wanted is not None and wanted != spatial):

@@ -27,6 +27,7 @@ import sys
 from typing import Any
 
 import torch
+import torch._dynamo
 import torch.nn.functional as F
 from torch import nn
 from torch.overrides import TorchFunctionMode
@@ -34,7 +35,7 @@ from torch.overrides import TorchFunctionMode
 from consistent_resize.arguments import resolve_spec
 from consistent_resize.spec import ResizeSpec
 
-from .calls import UnsupportedCall, plan_call
+from .calls import MODES, UnsupportedCall, plan_call
 from .functional import resize
 
 #: ``F.interpolate``'s parameters, in order (its torch-function dispatch passes them as keywords).
@@ -44,6 +45,26 @@ _DEFAULTS = dict(size=None, scale_factor=None, mode="nearest", align_corners=Non
 _UPSAMPLE_TYPES = (nn.Upsample,)  # nn.UpsamplingBilinear2d and nn.UpsamplingNearest2d are subclasses
 _TORCH_DIR = os.path.dirname(torch.__file__) + os.sep  # the separator: torchvision is not torch
 _HERE = os.path.dirname(__file__) + os.sep
+
+
+_DEPRECATED = (F.upsample, F.upsample_nearest, F.upsample_bilinear)
+_SHOWN = []
+
+
+def _show_deprecated_upsample_to_modes() -> None:
+    """Make ``torch.compile`` run ``F.upsample`` / ``upsample_nearest`` / ``upsample_bilinear`` as Python.
+
+    Eagerly they call ``F.interpolate``, which the mode catches; but dynamo keeps them as opaque graph calls
+    that no torch-function mode sees (torch 2.13), so a compiled converted model would run PyTorch's own
+    kernel for them. ``disallow_in_graph`` (once, process-wide) makes dynamo break the graph there and run
+    them as Python, where the mode catches their ``F.interpolate``: the same numbers, one graph break per
+    call for any compiled model that uses these deprecated functions, and ``fullgraph=True`` raises
+    instead of resizing natively.
+    """
+    if not _SHOWN:
+        for function in _DEPRECATED:
+            torch._dynamo.disallow_in_graph(function)
+        _SHOWN.append(True)
 
 
 def _arguments(args: tuple, kwargs: dict) -> tuple[torch.Tensor, dict]:
@@ -88,8 +109,12 @@ def _caller() -> str:
     return "?"
 
 
-def _run(x: torch.Tensor, call: dict, target: ResizeSpec | None, location: str | None) -> torch.Tensor:
-    """``resize`` of one ``F.interpolate`` call: kept (``target`` None) or retargeted."""
+def _run(x: torch.Tensor, call: dict, target: ResizeSpec | None, location: str | None,
+         keep_modes: tuple = ()) -> torch.Tensor:
+    """``resize`` of one ``F.interpolate`` call: kept (``target`` None, or its mode in ``keep_modes``) or
+    retargeted."""
+    if call["mode"] in keep_modes:
+        target = None
     try:
         planned = plan_call(tuple(x.shape), **call, reproduce=target is None)
     except UnsupportedCall as error:
@@ -97,15 +122,20 @@ def _run(x: torch.Tensor, call: dict, target: ResizeSpec | None, location: str |
         raise UnsupportedCall(
             f"{where}: F.interpolate({_format_arguments(call)}) cannot be converted: {error}"
         ) from None
-    return resize(x, planned.size, planned.scale_factor, spec=planned.spec if target is None else target)
+    size = planned.size
+    if torch.jit.is_tracing() and isinstance(size, (list, tuple)):
+        # torch.jit.trace records shape entries as traced values, which resize() does not take yet (the
+        # dynamic-shape work is elsewhere): the trace keeps this call's sizes as constants
+        size = tuple(int(v) for v in size)
+    return resize(x, size, planned.scale_factor, spec=planned.spec if target is None else target)
 
 
 class _ResizeMode(TorchFunctionMode):
     """Runs ``F.interpolate`` calls through ``resize`` (or, with ``record``, lists them and runs PyTorch)."""
 
-    def __init__(self, target: ResizeSpec | None = None, record: list | None = None, module_path=None):
+    def __init__(self, target: ResizeSpec | None = None, record: list | None = None, keep_modes: tuple = ()):
         super().__init__()
-        self.target, self.record, self.module_path = target, record, module_path
+        self.target, self.record, self.keep_modes = target, record, keep_modes
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs if kwargs is not None else {}
@@ -116,7 +146,7 @@ class _ResizeMode(TorchFunctionMode):
             y = func(*args, **kwargs)
             self.record.append(_found(_caller(), x, y, call))
             return y
-        return _run(x, call, self.target, None)
+        return _run(x, call, self.target, None, self.keep_modes)
 
 
 class ConvertedUpsample(nn.Module):
@@ -127,26 +157,29 @@ class ConvertedUpsample(nn.Module):
         upsample: the module it replaces.
         path: its module path in the model (named in errors).
         target: the retarget spec, or None to reproduce the module.
+        target_name: the preset name of ``target`` (for the repr), if it is one.
+        keep_modes: modes reproduced even with a ``target`` (``convert``'s argument).
     """
 
     def __init__(self, upsample: nn.Upsample, path: str = "", target: ResizeSpec | None = None,
-                 target_name: str | None = None):
+                 target_name: str | None = None, keep_modes: tuple = ()):
         super().__init__()
         self.call = dict(size=upsample.size, scale_factor=upsample.scale_factor, mode=upsample.mode,
                          align_corners=upsample.align_corners,
                          recompute_scale_factor=getattr(upsample, "recompute_scale_factor", None), antialias=False)
         self.original = type(upsample).__name__
         self.path, self.target, self.target_name = path, target, target_name
+        self.keep_modes = tuple(keep_modes)
 
     native = False  # True while find_resizes runs: PyTorch's F.interpolate, recorded
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if ConvertedUpsample.native:
             return F.interpolate(x, **self.call)
-        return _run(x, self.call, self.target, f"{self.path or 'model'} ({self.original})")
+        return _run(x, self.call, self.target, f"{self.path or 'model'} ({self.original})", self.keep_modes)
 
     def extra_repr(self) -> str:
-        if self.target is None:
+        if self.target is None or self.call["mode"] in self.keep_modes:
             kept = "kept"
         else:
             kept = f"preset={self.target_name!r}" if self.target_name else f"spec={self.target.describe()}"
@@ -154,7 +187,7 @@ class ConvertedUpsample(nn.Module):
 
 
 def _forward(self, *args, **kwargs):
-    with _ResizeMode(self._consistent_resize_target):
+    with _ResizeMode(self._consistent_resize_target, keep_modes=self._consistent_resize_keep):
         return super(self._consistent_resize_class, self).forward(*args, **kwargs)
 
 
@@ -168,7 +201,8 @@ def _converted_class(cls: type) -> type:
     return converted
 
 
-def convert(model: nn.Module, *, preset: str | None = None, spec: ResizeSpec | None = None) -> nn.Module:
+def convert(model: nn.Module, *, preset: str | None = None, spec: ResizeSpec | None = None,
+            keep_modes: tuple = ("area",)) -> nn.Module:
     """A copy of ``model`` in which every resize runs ``consistent_resize_torch.resize``.
 
     Caught: ``F.interpolate`` / ``F.upsample`` calls anywhere in ``forward`` (library code included) and
@@ -179,6 +213,9 @@ def convert(model: nn.Module, *, preset: str | None = None, spec: ResizeSpec | N
         model: an ``nn.Module`` (left unchanged).
         preset, spec: retarget every resize to this preset or spec; neither: each call gets the spec that
             reproduces what it computed (``calls.plan_call``).
+        keep_modes: ``F.interpolate`` modes that a retarget leaves as PyTorch computes them (still run by
+            ``resize``). Default ``("area",)``: ``mode='area'`` is adaptive average pooling (smp's PSPNet
+            pools with it when exporting to ONNX), not an interpolation to port; ``()`` retargets it too.
 
     Returns:
         The converted copy: an instance of a subclass of ``type(model)`` (same name).
@@ -191,7 +228,7 @@ def convert(model: nn.Module, *, preset: str | None = None, spec: ResizeSpec | N
         >>> class Up(nn.Module):
         ...     def forward(self, x):
         ...         return F.interpolate(x, scale_factor=2, mode="bilinear")
-        >>> x = torch.arange(4.0).reshape(1, 1, 2, 2)
+        >>> x = torch.arange(4.0, dtype=torch.float64).reshape(1, 1, 2, 2)
         >>> bool((convert(Up())(x) == Up()(x)).all())
         True
         >>> convert(Up(), preset="chainer")(x)[0, 0, 0].round(decimals=4).tolist()  # align_corners
@@ -200,19 +237,26 @@ def convert(model: nn.Module, *, preset: str | None = None, spec: ResizeSpec | N
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     target = None if (preset is None and spec is None) else resolve_spec(spec, preset)
+    _show_deprecated_upsample_to_modes()
     target_name = preset if spec is None else None
+    modes = tuple(MODES)
+    if isinstance(keep_modes, str) or any(m not in modes for m in keep_modes):
+        raise ValueError(f"keep_modes must be a tuple of F.interpolate modes ({', '.join(modes)}); got "
+                         f"{keep_modes!r}")
+    keep_modes = tuple(keep_modes)
     if isinstance(model, _UPSAMPLE_TYPES):
-        return ConvertedUpsample(model, "", target, target_name)
+        return ConvertedUpsample(model, "", target, target_name, keep_modes)
     converted = copy.deepcopy(model)
     for path, module in list(converted.named_modules()):
         for name, child in list(module.named_children()):
             if isinstance(child, _UPSAMPLE_TYPES):
                 full = f"{path}.{name}" if path else name
-                setattr(module, name, ConvertedUpsample(child, full, target, target_name))
+                setattr(module, name, ConvertedUpsample(child, full, target, target_name, keep_modes))
             elif isinstance(child, ConvertedUpsample):
-                child.target, child.target_name = target, target_name
+                child.target, child.target_name, child.keep_modes = target, target_name, keep_modes
     converted.__class__ = _converted_class(type(converted))
     converted._consistent_resize_target = target
+    converted._consistent_resize_keep = keep_modes
     return converted
 
 
