@@ -323,6 +323,10 @@ def runtime_flag(report: NodeReport, rules, node, declared_shape, roi=None) -> O
         spec_lengths = list(shape)
         for a, p in zip(axes, plans):
             spec_lengths[a] = p.out_size
+        if any(d is not None and d != n for d, n in zip(declared_shape, spec_lengths)):
+            return (f"the graph declares output shape {declared_shape}, but scales {report.scales} give "
+                    f"{spec_lengths} (floor(in * scale), as ONNX shape inference computes; onnxruntime refuses to "
+                    f"load such a model: 'Inferred ... Declared'); {rules.NAME} computes {lengths}; give sizes")
         if any(d is not None and d != n for d, n in zip(declared_shape, lengths)):
             return (f"the graph declares output shape {declared_shape}, but {rules.NAME} computes {lengths} from "
                     f"scales {report.scales} in float32 (the spec: {spec_lengths}); give sizes instead of scales")

@@ -131,6 +131,23 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a static shape for a graph input whose dimensions the model leaves open")
     audit.add_argument("--json", action="store_true", help="print JSON instead of text")
 
+    fix = commands.add_parser(
+        "fix",
+        help="rewrite the resize nodes a runtime computes wrongly into equivalents it computes as the spec",
+        description="Write MODEL to OUT with every Resize/Upsample node that runtime NAME would compute "
+        "otherwise than its spec rewritten: another attribute set with constant sizes where one exists, else the "
+        "exact table graph (Gather/Mul/Add) for the model's static shapes. Every other node stays. Prints what "
+        "changed.",
+    )
+    fix.add_argument("model", metavar="MODEL.onnx", help="the ONNX model file")
+    fix.add_argument("-o", "--output", required=True, metavar="OUT.onnx", help="where to write the fixed model")
+    fix.add_argument("--runtime", default="onnxruntime", metavar="NAME",
+                     help="the runtime the model ships to (default onnxruntime)")
+    fix.add_argument("--source", metavar="TOOL", help="the tool that wrote MODEL, whose resize semantics to "
+                     "restore: onnx_chainer (F.resize_images computes align_corners)")
+    fix.add_argument("--input-shape", metavar="NAME=1x3x72x80", action="append", default=[],
+                     help="a static shape for a graph input whose dimensions the model leaves open")
+
     explain = commands.add_parser(
         "explain",
         help="print the coordinate formula and the 1-D table of a spec",
@@ -260,6 +277,22 @@ def _audit(args, out) -> int:
     return 1 if any(r.flag or r.runtime_flag for r in reports) else 0
 
 
+def _fix(args, out) -> int:
+    from . import audit, fix
+
+    try:
+        import onnx  # noqa: F401
+    except ImportError:
+        raise UsageError("fix needs onnx: pip install onnx") from None
+    try:
+        shapes = dict(_parse_input_shape(text) for text in args.input_shape)
+        changes = fix.fix_model(args.model, args.output, args.runtime, args.source, shapes)
+    except (audit.AuditError, ValueError) as error:
+        raise UsageError(str(error)) from None
+    out.write(fix.format_changes(args.model, args.output, args.runtime, changes) + "\n")
+    return 0
+
+
 def _parse_input_shape(text: str):
     """``NAME=1x3x72x80`` -> ``("NAME", [1, 3, 72, 80])``."""
     name, _, dims = text.rpartition("=")
@@ -318,7 +351,7 @@ def main(argv: Optional[Sequence[str]] = None, out=None) -> int:
         if args.command is None:
             parser.print_help(out)
             return 2
-        handler = {"compare": _compare, "audit": _audit, "explain": _explain, "presets": _presets}[args.command]
+        handler = {"compare": _compare, "audit": _audit, "fix": _fix, "explain": _explain, "presets": _presets}[args.command]
         return handler(args, out)
     except UsageError as error:
         sys.stderr.write(f"{PROG}: error: {error}\n")
