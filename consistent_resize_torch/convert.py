@@ -272,6 +272,7 @@ class FoundResize:
     input_shape: tuple
     output_shape: tuple
     preset: str
+    resize_to: str = ""  # the size or scale_factor part of ``arguments``
 
 
 def _found(location: str, x, y, call: dict) -> FoundResize:
@@ -282,7 +283,11 @@ def _found(location: str, x, y, call: dict) -> FoundResize:
             preset += f" ({planned.spec.coordinate_arithmetic})"
     except UnsupportedCall as error:
         preset = f"unsupported: {error}"
-    return FoundResize(location, _format_arguments(call), tuple(x.shape), tuple(y.shape), preset)
+    resize_to = _format_arguments({**_DEFAULTS, **{k: call[k] for k in ("size", "scale_factor")}})
+    resize_to = resize_to.replace(", mode='nearest'", "")
+    if call["recompute_scale_factor"]:
+        resize_to += ", recompute"
+    return FoundResize(location, _format_arguments(call), tuple(x.shape), tuple(y.shape), preset, resize_to)
 
 
 def find_resizes(model: nn.Module, *example_inputs, **example_kwargs) -> list[FoundResize]:
@@ -340,8 +345,7 @@ def format_resizes(found: list[FoundResize], width: int = 80) -> str:
         return (text if len(text) <= size else text[:size - 1] + "~").ljust(size)
 
     shapes = [f"{'x'.join(map(str, f.input_shape[2:]))}->{'x'.join(map(str, f.output_shape[2:]))}" for f in found]
-    scales = [", ".join(p for p in f.arguments.split(", ") if p.startswith(("size=", "scale_factor=", "recompute")))
-              for f in found]
+    scales = [f.resize_to for f in found]
     shape_width = max(len(t) for t in shapes + ["in -> out"])
     preset_width = min(max(len(f.preset) for f in found + [FoundResize("", "", (), (), "preset")]), 30)
     rest = max(width - preset_width - shape_width - 3, 20)

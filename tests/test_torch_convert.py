@@ -401,3 +401,31 @@ def test_real_model_kept_retargeted_and_exported(name, real_models, tmp_path, li
     reports = audit_model(str(path), expect="tf_bicubic")
     assert len(reports) == len(found) and not [r.flag for r in reports if r.flag]
     library_counter("torch segmentation models (convert)")
+
+
+def test_readme_convert_section(tmp_path, monkeypatch, capsys):
+    """The README's "Convert an existing model" snippet runs; the table it shows is what it prints; the
+    kept model equals the original, the ported one exports and passes audit --expect tf_bilinear."""
+    import pathlib
+
+    readme = (pathlib.Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = readme.split("## Convert an existing model", 1)[1].split("\n## ", 1)[0]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    from torchvision_import import import_torchvision
+
+    try:
+        import_torchvision()
+    except ImportError as error:
+        pytest.skip(f"torchvision is not installed ({error}); requirements/full.txt pins it")
+    from consistent_resize_tools.audit import audit_model
+
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    shown = [line[2:] for line in code.splitlines() if line.startswith("# ")]
+    assert capsys.readouterr().out.splitlines() == shown
+    model, x = namespace["model"], namespace["x"]
+    with torch.no_grad():
+        torch.testing.assert_close(namespace["kept"](x)["out"], model(x)["out"], rtol=1e-5, atol=1e-6)
+    reports = audit_model("model.onnx", expect="tf_bilinear")
+    assert len(reports) == 2 and not [r.flag for r in reports if r.flag]
