@@ -180,6 +180,7 @@ _PIL = dict(coordinate_transformation_mode="half_pixel", antialias=1, exclude_ou
 _TF = dict(coordinate_transformation_mode="half_pixel", exclude_outside=1, coordinate_arithmetic="float32_multiply")
 # tf.image.resize's lanczos/gaussian/mitchellcubic run ScaleAndTranslate: inv_scale = 1 / float32(out / in)
 _TF_SCALE_AND_TRANSLATE = dict(_TF, coordinate_arithmetic="float32_reciprocal")
+_SPLINE = dict(coordinate_transformation_mode="half_pixel", coordinate_arithmetic="float64_multiply")
 _EXTENSION_LIST = [
     _p("pillow_box", "pillow", "PIL.Image.Image.resize((w, h), PIL.Image.BOX)  # mode 'F'", mode="box", **_PIL),
     _p("pillow_hamming", "pillow", "PIL.Image.Image.resize((w, h), PIL.Image.HAMMING)  # mode 'F'",
@@ -222,6 +223,16 @@ _EXTENSION_LIST = [
        mode="lanczos", lanczos_radius=3, **_TF_SCALE_AND_TRANSLATE),
     _p("keras_lanczos5", "keras", "keras.layers.Resizing(h, w, interpolation='lanczos5')",
        mode="lanczos", lanczos_radius=5, **_TF_SCALE_AND_TRANSLATE),
+    # SciPy / scikit-image B-splines (consistent_resize.splines): grid_mode=True is half_pixel, r = in / out
+    _p("skimage_linear", "skimage", "skimage.transform.resize(x, shape, order=1, anti_aliasing=False)  # mode='reflect'",
+       mode="spline", spline_order=1, **_SPLINE),
+    _p("skimage_cubic", "skimage",
+       "skimage.transform.resize(x, shape, order=3, anti_aliasing=False, clip=False)  # mode='reflect'",
+       mode="spline", spline_order=3, **_SPLINE),
+    _p("scipy_zoom_linear", "scipy", "scipy.ndimage.zoom(x, (out_h / in_h, out_w / in_w), order=1, grid_mode=True)"
+       "  # mode='constant', cval=0", mode="spline", spline_order=1, spline_constant_border=1, **_SPLINE),
+    _p("scipy_zoom_cubic", "scipy", "scipy.ndimage.zoom(x, (out_h / in_h, out_w / in_w), order=3, grid_mode=True)"
+       "  # mode='constant', cval=0", mode="spline", spline_order=3, spline_constant_border=1, **_SPLINE),
 ]
 
 #: Presets beyond ONNX (``spec.mode`` in ``EXTENSION_MODES``; ``spec.to_onnx()`` refuses them), proven by

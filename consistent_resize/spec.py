@@ -27,6 +27,7 @@ MODES = ("nearest", "linear", "cubic")
 EXTENSION_MODES = (
     "box", "area", "lanczos", "hamming", "gaussian", "mitchell",  # kernels (consistent_resize.kernels)
     "adaptive_average", "area_two_tap",  # tables built directly (consistent_resize.tables)
+    "spline",  # B-splines with a prefilter, dense tables (consistent_resize.splines; SciPy, scikit-image)
 )
 #: Every mode a ``ResizeSpec`` accepts.
 ALL_MODES = MODES + EXTENSION_MODES
@@ -36,6 +37,8 @@ KERNEL_PARAMETERS = {
     "gaussian_sigma": "gaussian",
     "mitchell_b": "mitchell",
     "mitchell_c": "mitchell",
+    "spline_order": "spline",
+    "spline_constant_border": "spline",
 }
 COORDINATE_TRANSFORMATION_MODES = (
     "half_pixel",
@@ -117,6 +120,10 @@ class ResizeSpec:
             ``3 * sigma``; 0.5 is TF's ``gaussian``).
         mitchell_b, mitchell_c: beyond ONNX; the ``B, C`` of ``mode="mitchell"`` (Mitchell-Netravali;
             1/3, 1/3 is TF's ``mitchellcubic``).
+        spline_order: beyond ONNX; the B-spline order of ``mode="spline"`` (1, 2 or 3; SciPy ``order``).
+        spline_constant_border: beyond ONNX; ``mode="spline"``'s border: 0 mirrors (SciPy ``'mirror'``,
+            scikit-image ``'reflect'``), 1 gives outputs whose source lies outside ``[0, in - 1]``
+            ``extrapolation_value`` (SciPy ``'constant'``, ``cval``); formulas in ``consistent_resize.splines``.
 
     Example:
         >>> ResizeSpec(mode="linear", coordinate_transformation_mode="align_corners").mode
@@ -136,6 +143,8 @@ class ResizeSpec:
     gaussian_sigma: float = 0.5
     mitchell_b: float = 1 / 3
     mitchell_c: float = 1 / 3
+    spline_order: int = 3
+    spline_constant_border: int = 0
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -187,6 +196,14 @@ class ResizeSpec:
                     "output pixel; coordinate_transformation_mode must be 'asymmetric', got "
                     f"{self.coordinate_transformation_mode!r}"
                 )
+        order = self.spline_order
+        if isinstance(order, bool) or not float(_finite("spline_order", order)).is_integer() or order not in (1, 2, 3):
+            raise ValueError(f"spline_order must be 1, 2 or 3 (SciPy's orders 4 and 5 are not modelled), got {order!r}")
+        set_(self, "spline_order", int(order))
+        set_(self, "spline_constant_border", _flag("spline_constant_border", self.spline_constant_border))
+        if self.mode == "spline" and self.antialias:
+            raise ValueError("mode 'spline' has no antialiased form (SciPy and scikit-image blur first, a "
+                             "separate step); leave antialias=0")
         if self.antialias and self.mode == "nearest":
             raise ValueError(
                 "antialias=1 needs mode 'linear' or 'cubic' (ONNX defines no antialiased nearest); "

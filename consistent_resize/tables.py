@@ -47,6 +47,7 @@ import numpy as np
 from .coordinates import kernel_arguments, source_coordinates, stretch
 from .kernels import kernel_for
 from .spec import ResizeSpec
+from .splines import spline_taps
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -246,6 +247,10 @@ def axis_table(
         index, weight = _adaptive_average_taps(in_size, out_size)
     elif spec.mode == "area_two_tap":
         index, weight = _area_two_tap_taps(coords, in_size, out_size, scale)
+    elif spec.mode == "spline":  # dense B-spline tables (consistent_resize.splines)
+        index, weight, beyond = spline_taps(coords, in_size, spec.spline_order,
+                                             "constant" if spec.spline_constant_border else "mirror")
+        outside = outside | beyond
     else:
         index, weight = _kernel_taps(spec, np.where(outside, 0.0, coords), in_size, out_size, scale)
     index, weight = _canonical(index, weight, in_size, ~outside)
