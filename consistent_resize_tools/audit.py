@@ -421,14 +421,106 @@ def _difference(got: ResizeSpec, expected: ResizeSpec) -> str:
     return ", ".join(parts)
 
 
+@dataclasses.dataclass
+class TableResize:
+    """A resize written as a table graph (``consistent_resize.onnx_tables``: per resized axis, ``Gather`` of
+    the input along the axis by constant int64 indices, ``Mul`` by constant weights, a chain of ``Add``),
+    recognised by that structure."""
+
+    name: str  # the first Gather's name
+    input: str
+    axis: int
+    in_size: Optional[int]
+    out_size: int
+    taps: int
+    presets: List[str]  # presets whose table for in_size -> out_size is this one (float32 weights)
+
+
+def find_table_resizes(model) -> List[TableResize]:
+    """The table-graph resizes of the main graph: groups of >= 2 ``Gather`` nodes on one value and axis with
+    constant 1-D int64 indices of one length, each ``Mul``-ed by a constant, summed by ``Add`` (one tap of
+    weight 1, a nearest table, is a lone Gather: counted only where its name says ``resize``)."""
+    from consistent_resize.presets import PRESETS, preset_spec
+    from consistent_resize.tables import axis_table
+
+    graph = model.graph
+    constants = _constants(graph)
+    shapes = _input_shapes(_infer_shapes(model).graph)
+    consumers: Dict[str, list] = {}
+    for node in graph.node:
+        for name in node.input:
+            consumers.setdefault(name, []).append(node)
+    groups: Dict[tuple, list] = {}
+    for node in graph.node:
+        if node.op_type != "Gather" or len(node.input) < 2 or node.input[0] in constants:
+            continue
+        index = constants.get(node.input[1])
+        if index is None or index.ndim != 1 or index.dtype.kind not in "iu":
+            continue
+        axis = next((a.i for a in node.attribute if a.name == "axis"), 0)
+        groups.setdefault((node.input[0], axis, index.size), []).append((node, index))
+    found = []
+    for (source, axis, out_size), taps in groups.items():
+        weights = []
+        for node, _ in taps:
+            muls = [c for c in consumers.get(node.output[0], []) if c.op_type == "Mul"]
+            w = next((constants[i] for m in muls for i in m.input if i in constants), None)
+            weights.append(None if w is None else np.asarray(w, np.float64).reshape(-1)[:out_size])
+        if len(taps) == 1 and weights[0] is None:
+            if "resize" not in (taps[0][0].name or "").lower():
+                continue
+            weights = [np.ones(out_size)]
+        if any(w is None or w.size != out_size for w in weights):
+            continue
+        shape = shapes.get(source)
+        in_size = shape[axis] if shape is not None and axis < len(shape) else None
+        presets = []
+        if in_size is not None:
+            matrix = np.zeros((out_size, in_size))
+            for (_, index), w in zip(taps, weights):
+                np.add.at(matrix, (np.arange(out_size), np.clip(index, 0, in_size - 1)), w)
+            for name in PRESETS:
+                try:
+                    theirs = axis_table(in_size, out_size, preset_spec(name)).matrix()
+                except ValueError:
+                    continue
+                if np.abs(theirs - matrix).max(initial=0.0) <= 1e-6:
+                    presets.append(name)
+        found.append(TableResize(taps[0][0].name, source, axis, in_size, out_size, len(taps), presets))
+    return found
+
+
+def table_flag(runtime: str) -> Optional[str]:
+    """Why ``runtime`` would not compute a table graph as its tables say (None: it would)."""
+    if runtime == "openvino-default":
+        return _default_precision_flag()
+    return None
+
+
+def _default_precision_flag() -> Optional[str]:
+    from consistent_resize.runtimes.openvino import default_precision
+
+    precision = default_precision()
+    if precision == "f32":
+        return None
+    return (f"OpenVINO's default configuration computes in {precision or 'the machine precision'} here: compile "
+            "with INFERENCE_PRECISION_HINT='f32'")
+
+
 def format_reports(path: str, reports: List[NodeReport], expect: Optional[str],
-                   runtime: Optional[str] = None) -> str:
+                   runtime: Optional[str] = None, tables: Optional[List[TableResize]] = None) -> str:
     """The text ``audit`` prints."""
     lines = []
     if runtime is not None:
         lines.append(f"runtime {runtime}: {version_note(runtime)}")
+    for t in tables or []:
+        lines.append(f"table-graph resize at {t.name!r}: {t.input} axis {t.axis}, {t.in_size} -> {t.out_size}, "
+                     f"{t.taps} tap(s); equals presets: {', '.join(t.presets) if t.presets else 'none'}")
+        if runtime is not None:
+            lines.append(f"  {runtime.upper()}: {table_flag(runtime)}" if table_flag(runtime)
+                         else f"  {runtime}: Gather/Mul/Add in float32 compute the table")
     if not reports:
-        lines.append(f"{path}: no Resize or Upsample node")
+        lines.append(f"{path}: no Resize or Upsample node" + (" (table-graph resizes above)" if tables else ""))
     for r in reports:
         lines.append(f"{r.op_type} node {r.name!r} (opset {r.opset})")
         for key, value in r.attributes.items():
@@ -490,5 +582,5 @@ def to_json(path: str, reports: List[NodeReport], expect: Optional[str]) -> dict
     }
 
 
-__all__ = ["AuditError", "NodeReport", "audit_model", "format_reports", "parse_expect", "runtime_flag",
+__all__ = ["AuditError", "NodeReport", "TableResize", "audit_model", "find_table_resizes", "table_flag", "format_reports", "parse_expect", "runtime_flag",
            "semantic_spec", "to_json", "version_note"]

@@ -267,14 +267,16 @@ def _audit(args, out) -> int:
             rules(args.runtime)
         shapes = dict(_parse_input_shape(text) for text in args.input_shape)
         reports = audit.audit_model(args.model, args.expect, args.runtime, shapes)
+        tables = audit.find_table_resizes(audit._load(args.model))
     except (audit.AuditError, ValueError) as error:  # unreadable model; unknown preset or runtime
         raise UsageError(str(error)) from None
     if args.json:
         json.dump(audit.to_json(args.model, reports, args.expect), out, indent=1)
         out.write("\n")
     else:
-        out.write(audit.format_reports(args.model, reports, args.expect, args.runtime) + "\n")
-    return 1 if any(r.flag or r.runtime_flag for r in reports) else 0
+        out.write(audit.format_reports(args.model, reports, args.expect, args.runtime, tables) + "\n")
+    table_flags = args.runtime is not None and tables and audit.table_flag(args.runtime)
+    return 1 if any(r.flag or r.runtime_flag for r in reports) or table_flags else 0
 
 
 def _fix(args, out) -> int:

@@ -367,3 +367,27 @@ def test_runtime_bad_usage(tmp_path, capsys):
     assert "unknown runtime 'openvno'" in line and "openvino" in line
     assert "--input-shape" in _error(capsys, ["audit", path, "--runtime", "tract", "--input-shape", "x=1xa"])
     assert "not an input" in _error(capsys, ["audit", path, "--runtime", "tract", "--input-shape", "y=1x1x2x2"])
+
+
+def test_table_graph_resizes_are_listed(tmp_path, capsys):
+    """A resize written as a table graph (onnx_tables, as the exporters and ``fix`` write it) is seen by its
+    structure, with the presets whose table it is; a lone Gather elsewhere is not a resize."""
+    from consistent_resize import ResizeSpec, axis_table
+    from consistent_resize.onnx_tables import table_graph
+
+    spec = ResizeSpec(mode="linear", coordinate_transformation_mode="align_corners")
+    graph = table_graph((1, 1, 5, 7), "float32", [(2, axis_table(5, 9, spec)), (3, axis_table(7, 11, spec))],
+                        spec, input="x", output="y", prefix="up")
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, 5, 7])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+    other = helper.make_node("Gather", ["x", "pick"], ["z"], axis=1, name="embedding")
+    z = helper.make_tensor_value_info("z", TensorProto.FLOAT, None)
+    pick = onnx.numpy_helper.from_array(np.array([0, 0], np.int64), "pick")
+    model = helper.make_model(helper.make_graph(graph.onnx_nodes() + [other], "g", [x], [y, z], initializer=[pick]),
+                              opset_imports=[helper.make_opsetid("", 17)])
+    path = str(tmp_path / "tables.onnx")
+    onnx.save(model, path)
+    assert main(["audit", path, "--runtime", "onnxruntime"]) == 0
+    out = capsys.readouterr().out
+    assert "x axis 2, 5 -> 9, 2 tap(s)" in out and "axis 3, 7 -> 11, 2 tap(s)" in out
+    assert "chainer" in out and "embedding" not in out
