@@ -191,11 +191,26 @@ def _forward(self, *args, **kwargs):
         return super(self._consistent_resize_class, self).forward(*args, **kwargs)
 
 
+def _reduce_ex(self, protocol):
+    """Pickle (``torch.save(model)``, ``copy.deepcopy``) as the original class plus a re-conversion: the
+    made-here subclass has the original's name, so pickle by reference would load an unconverted model."""
+    plain = object.__new__(type(self).__mro__[1])
+    plain.__dict__.update(self.__dict__)
+    return _reconverted, (plain,)
+
+
+def _reconverted(plain):
+    """The converted model again from its pickled original-class form (its attributes hold the target)."""
+    plain.__class__ = _converted_class(type(plain))
+    return plain
+
+
 def _converted_class(cls: type) -> type:
     """A subclass of ``cls`` (same name and module) whose ``forward`` runs the original one in the mode."""
     if getattr(cls, "_consistent_resize_converted", False):
         cls = cls.__mro__[1]
     converted = type(cls.__name__, (cls,), {"forward": _forward, "_consistent_resize_converted": True,
+                                              "__reduce_ex__": _reduce_ex,
                                               "__module__": cls.__module__, "__qualname__": cls.__qualname__})
     converted._consistent_resize_class = converted
     return converted

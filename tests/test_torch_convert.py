@@ -429,3 +429,20 @@ def test_readme_convert_section(tmp_path, monkeypatch, capsys):
         torch.testing.assert_close(namespace["kept"](x)["out"], model(x)["out"], rtol=1e-5, atol=1e-6)
     reports = audit_model("model.onnx", expect="tf_bilinear")
     assert len(reports) == 2 and not [r.flag for r in reports if r.flag]
+
+
+def test_save_load_deepcopy_and_reconvert_keep_the_conversion():
+    model = Mixed().eval()
+    converted = convert(model, preset="chainer")
+    x = torch.randn(1, 3, 10, 12)
+    buffer = io.BytesIO()
+    torch.save(converted, buffer)
+    buffer.seek(0)
+    with torch.no_grad():
+        want = converted(x)
+        for copy_ in (torch.load(buffer, weights_only=False), __import__("copy").deepcopy(converted)):
+            assert type(copy_).__name__ == "Mixed" and isinstance(copy_, Mixed)
+            assert torch.equal(copy_(x), want)
+        again = convert(converted)  # reconverting retargets back to "keep"
+        torch.testing.assert_close(again(x), model(x), rtol=1e-5, atol=1e-5)
+        assert type(again).__mro__[1] is Mixed
