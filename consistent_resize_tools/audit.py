@@ -213,7 +213,7 @@ def _expected_spec(name: str) -> ResizeSpec:
 
 
 def audit_model(path: str, expect: Optional[str] = None, runtime: Optional[str] = None,
-                input_shapes: Optional[Dict[str, List[int]]] = None) -> List[NodeReport]:
+                input_shapes: Optional[Dict[str, List[int]]] = None, run: bool = False) -> List[NodeReport]:
     """Every ``Resize``/``Upsample`` node of the model at ``path`` (subgraphs included), with the presets
     it equals, and with ``flag`` set where the node's semantics differ from ``expect`` (see
     ``parse_expect``), and ``runtime_flag`` where the runtime ``runtime`` (one of
@@ -221,6 +221,7 @@ def audit_model(path: str, expect: Optional[str] = None, runtime: Optional[str] 
 
     Args:
         input_shapes: shapes of graph inputs whose dimensions the model leaves open (``--input-shape``).
+        run: also run each node on the installed ``runtime`` (``measure_node``; ``measured``, or a note).
 
     Raises:
         AuditError: the file is missing or not an ONNX model.
@@ -256,6 +257,12 @@ def audit_model(path: str, expect: Optional[str] = None, runtime: Optional[str] 
                 roi = _constant_input(node, 1, constants) if node.op_type == "Resize" and opset >= 11 else None
                 report.runtime_flag = runtime_flag(report, rules, node, declared.get(node.output[0]),
                                                    None if roi is None else roi.astype(float).tolist())
+                shape = report.input_shape
+                if run and report.spec is not None and shape is not None and all(n is not None for n in shape):
+                    try:
+                        report.measured = measure_node(model, node, shape, runtime, report.spec)
+                    except (AuditError, ValueError) as error:
+                        report.note = ((report.note + "; ") if report.note else "") + f"--run: {error}"
             reports.append(report)
     return reports
 
@@ -331,6 +338,54 @@ def runtime_flag(report: NodeReport, rules, node, declared_shape, roi=None) -> O
             return (f"the graph declares output shape {declared_shape}, but {rules.NAME} computes {lengths} from "
                     f"scales {report.scales} in float32 (the spec: {spec_lengths}); give sizes instead of scales")
     return rules.mismatch(report.spec, plans, requested=report.sizes)
+
+
+def measure_node(model, node, input_shape, runtime: str, spec: ResizeSpec, seed: int = 0) -> float:
+    """``--run``: the node alone (its constant inputs kept) run by the installed ``runtime`` on a random float32
+    input of ``input_shape`` in [0, 1), against ``consistent_resize.resize`` of ``spec``: max |difference|
+    (inf where the output shapes differ).
+
+    Raises:
+        AuditError: the runtime is not installed, or it refuses the node (its reason).
+    """
+    from onnx import TensorProto, helper
+
+    from consistent_resize.reference import resize
+    from consistent_resize_tools.runtime_matrix import RUNNERS, refusal_line
+
+    if runtime not in RUNNERS:
+        raise AuditError(f"--run: no runner for {runtime!r}")
+    graph = model.graph
+    wanted = set(node.input[1:])
+    inits = [t for t in graph.initializer if t.name in wanted]
+    consts = [n for n in graph.node if n.op_type == "Constant" and n.output and n.output[0] in wanted]
+    renamed = helper.make_node(node.op_type, ["X"] + list(node.input[1:]), ["Y"], name=node.name or "resize",
+                               **{a.name: helper.get_attribute_value(a) for a in node.attribute})
+    single = helper.make_graph(consts + [renamed], "node",
+                               [helper.make_tensor_value_info("X", TensorProto.FLOAT, list(input_shape))],
+                               [helper.make_tensor_value_info("Y", TensorProto.FLOAT, None)], initializer=inits)
+    m = helper.make_model(single, opset_imports=list(model.opset_import))
+    m.ir_version = min(model.ir_version or 9, 9)
+    x = np.random.default_rng(seed).random(tuple(input_shape), dtype=np.float32)
+    try:
+        got = np.asarray(RUNNERS[runtime][1](m.SerializeToString(), x), dtype=np.float64)
+    except ImportError as error:
+        raise AuditError(f"--run needs {runtime} installed ({error})") from None
+    except Exception as error:  # the runtime's refusal
+        raise AuditError(f"{runtime} refuses the node: {refusal_line(error)}") from None
+    report_sizes = _constant_input(node, 3, _constants(graph)) if node.op_type == "Resize" else None
+    report_scales = _constant_input(node, 2 if node.op_type == "Resize" else 1, _constants(graph))
+    roi = _constant_input(node, 1, _constants(graph)) if node.op_type == "Resize" else None
+    axes = [a for a in (next((list(a.ints) for a in node.attribute if a.name == "axes"), None) or [])] or None
+    roi = None if roi is None or spec.coordinate_transformation_mode != "tf_crop_and_resize" else roi.tolist()
+    if report_sizes is not None:
+        want = resize(x.astype(np.float64), report_sizes.astype(int).tolist(), spec=spec, axes=axes, roi=roi)
+    else:
+        want = resize(x.astype(np.float64), scale_factor=report_scales.astype(float).tolist(), spec=spec, axes=axes,
+                      roi=roi)
+    if got.shape != want.shape:
+        return float("inf")
+    return float(np.abs(got - want).max(initial=0.0))
 
 
 def version_note(runtime: str) -> str:
@@ -543,8 +598,10 @@ def format_reports(path: str, reports: List[NodeReport], expect: Optional[str],
         if runtime is not None:
             lines.append(f"  {runtime.upper()}: {r.runtime_flag}" if r.runtime_flag
                          else f"  {runtime}: computes the spec for input {r.input_shape}")
-            if r.measured is not None:
-                lines.append(f"  --run: max |{runtime} - reference| = {r.measured:.3g}")
+            if r.measured is not None and np.isinf(r.measured):
+                lines.append(f"  --run: {runtime} gives another output shape than the spec")
+            elif r.measured is not None:
+                lines.append(f"  --run: max |{runtime} - reference| = {r.measured:.3g} (random input in [0, 1))")
     flagged = sum(r.flag is not None for r in reports)
     if expect is not None:
         lines.append(f"{flagged} of {len(reports)} resize node(s) flagged against --expect {expect}")
@@ -582,5 +639,6 @@ def to_json(path: str, reports: List[NodeReport], expect: Optional[str]) -> dict
     }
 
 
-__all__ = ["AuditError", "NodeReport", "TableResize", "audit_model", "find_table_resizes", "table_flag", "format_reports", "parse_expect", "runtime_flag",
+__all__ = ["AuditError", "NodeReport", "TableResize", "audit_model", "find_table_resizes", "measure_node",
+           "table_flag", "format_reports", "parse_expect", "runtime_flag",
            "semantic_spec", "to_json", "version_note"]

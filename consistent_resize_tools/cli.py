@@ -129,6 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
                        "(onnxruntime, openvino, openvino-default, tract; docs/runtimes.md)")
     audit.add_argument("--input-shape", metavar="NAME=1x3x72x80", action="append", default=[],
                        help="a static shape for a graph input whose dimensions the model leaves open")
+    audit.add_argument("--run", action="store_true",
+                       help="with --runtime: also run each node on the installed runtime against the reference "
+                       "(random input) and print the measured max difference")
     audit.add_argument("--json", action="store_true", help="print JSON instead of text")
 
     fix = commands.add_parser(
@@ -266,7 +269,9 @@ def _audit(args, out) -> int:
 
             rules(args.runtime)
         shapes = dict(_parse_input_shape(text) for text in args.input_shape)
-        reports = audit.audit_model(args.model, args.expect, args.runtime, shapes)
+        if args.run and args.runtime is None:
+            raise ValueError("--run needs --runtime NAME (the runtime to run the nodes on)")
+        reports = audit.audit_model(args.model, args.expect, args.runtime, shapes, run=args.run)
         tables = audit.find_table_resizes(audit._load(args.model))
     except (audit.AuditError, ValueError) as error:  # unreadable model; unknown preset or runtime
         raise UsageError(str(error)) from None

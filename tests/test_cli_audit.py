@@ -391,3 +391,18 @@ def test_table_graph_resizes_are_listed(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "x axis 2, 5 -> 9, 2 tap(s)" in out and "axis 3, 7 -> 11, 2 tap(s)" in out
     assert "chainer" in out and "embedding" not in out
+
+
+def test_run_measures_each_node_on_the_runtime(tmp_path, capsys):
+    """--run: a node the rules pass measures within float32 rounding; a flagged one shows its departure."""
+    pytest.importorskip("onnxruntime")
+    good = _model(tmp_path / "g.onnx", "Resize", 19, {"mode": "linear"}, sizes=[1, 1, 9, 4], in_shape=(1, 1, 5, 7))
+    (report,) = audit_model(good, runtime="onnxruntime", run=True)
+    assert report.runtime_flag is None and report.measured <= 1e-6
+    bad = _model(tmp_path / "b.onnx", "Resize", 19, {"mode": "linear", "antialias": 1}, scales=[1, 1, 1.25, 2],
+                 in_shape=(1, 1, 3, 2))
+    (report,) = audit_model(bad, runtime="onnxruntime", run=True)
+    assert report.runtime_flag is not None and report.measured > 1e-3
+    assert main(["audit", bad, "--runtime", "onnxruntime", "--run"]) == 1
+    assert "--run: max |onnxruntime - reference|" in capsys.readouterr().out
+    assert "--run needs --runtime" in _error(capsys, ["audit", bad, "--run"])
