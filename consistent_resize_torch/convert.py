@@ -24,6 +24,7 @@ import copy
 import dataclasses
 import os
 import sys
+import threading
 from typing import Any
 
 import torch
@@ -43,6 +44,9 @@ PARAMETERS = ("size", "scale_factor", "mode", "align_corners", "recompute_scale_
 _DEFAULTS = dict(size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None,
                  antialias=False)
 _UPSAMPLE_TYPES = (nn.Upsample,)  # nn.UpsamplingBilinear2d and nn.UpsamplingNearest2d are subclasses
+#: ``native``: True in a thread while ``find_resizes`` runs there (converted parts then run PyTorch's resize,
+#: which the recording mode lists).
+_STATE = threading.local()
 _TORCH_DIR = os.path.dirname(torch.__file__) + os.sep  # the separator: torchvision is not torch
 _HERE = os.path.dirname(__file__) + os.sep
 
@@ -171,10 +175,8 @@ class ConvertedUpsample(nn.Module):
         self.path, self.target, self.target_name = path, target, target_name
         self.keep_modes = tuple(keep_modes)
 
-    native = False  # True while find_resizes runs: PyTorch's F.interpolate, recorded
-
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if ConvertedUpsample.native:
+        if getattr(_STATE, "native", False):  # find_resizes: PyTorch's F.interpolate, recorded
             return F.interpolate(x, **self.call)
         return _run(x, self.call, self.target, f"{self.path or 'model'} ({self.original})", self.keep_modes)
 
@@ -187,6 +189,8 @@ class ConvertedUpsample(nn.Module):
 
 
 def _forward(self, *args, **kwargs):
+    if getattr(_STATE, "native", False):  # find_resizes: run (and record) PyTorch's resizes
+        return super(self._consistent_resize_class, self).forward(*args, **kwargs)
     with _ResizeMode(self._consistent_resize_target, keep_modes=self._consistent_resize_keep):
         return super(self._consistent_resize_class, self).forward(*args, **kwargs)
 
@@ -335,7 +339,7 @@ def find_resizes(model: nn.Module, *example_inputs, **example_kwargs) -> list[Fo
     forward = type(model).forward
     if getattr(type(model), "_consistent_resize_converted", False):
         forward = type(model).__mro__[1].forward
-    ConvertedUpsample.native = True
+    _STATE.native = True
     try:
         with torch.no_grad(), _ResizeMode(record=found):
             if isinstance(model, ConvertedUpsample):
@@ -343,7 +347,7 @@ def find_resizes(model: nn.Module, *example_inputs, **example_kwargs) -> list[Fo
             else:
                 forward(model, *example_inputs, **example_kwargs)
     finally:
-        ConvertedUpsample.native = False
+        _STATE.native = False
         for hook in hooks:
             hook.remove()
     return found

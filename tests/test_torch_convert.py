@@ -446,3 +446,28 @@ def test_save_load_deepcopy_and_reconvert_keep_the_conversion():
         again = convert(converted)  # reconverting retargets back to "keep"
         torch.testing.assert_close(again(x), model(x), rtol=1e-5, atol=1e-5)
         assert type(again).__mro__[1] is Mixed
+
+
+def test_the_conversion_stays_in_its_thread_and_nested_models_are_found():
+    import threading
+
+    model = Interpolate(scale_factor=2, mode="bilinear")
+    x = torch.randn(1, 1, 5, 6)
+    native = model(x)
+    seen = []
+
+    class Slow(nn.Module):
+        def forward(self, x):
+            # while this converted forward runs, another thread runs the unconverted model
+            worker = threading.Thread(target=lambda: seen.append(torch.equal(model(x), native)))
+            worker.start()
+            worker.join()
+            seen.append(torch.equal(model(x), native))
+            return F.interpolate(x, scale_factor=2, mode="bilinear")
+
+    converted = convert(Slow(), preset="chainer")
+    converted(x)
+    assert seen == [True, False]  # the worker: PyTorch's; inside the converted forward: retargeted
+    outer = nn.Sequential(converted, nn.Upsample(scale_factor=0.5))
+    found = find_resizes(outer, x)  # a converted part is listed as PyTorch runs it
+    assert [f.preset for f in found] == ["pytorch_bilinear", "pytorch_bilinear", "pytorch_nearest"]
