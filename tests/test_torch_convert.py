@@ -471,3 +471,18 @@ def test_the_conversion_stays_in_its_thread_and_nested_models_are_found():
     outer = nn.Sequential(converted, nn.Upsample(scale_factor=0.5))
     found = find_resizes(outer, x)  # a converted part is listed as PyTorch runs it
     assert [f.preset for f in found] == ["pytorch_bilinear", "pytorch_bilinear", "pytorch_nearest"]
+
+
+def test_compile_with_dynamic_shapes():
+    class Sizes(nn.Module):
+        def forward(self, x):
+            y = F.interpolate(x, scale_factor=2, mode="bilinear")
+            z = F.interpolate(x, scale_factor=1.5, mode="nearest", recompute_scale_factor=True)
+            return y.sum() + z.sum() + F.interpolate(y, size=x.shape[-2:], mode="bicubic").sum()
+
+    for preset in (None, "chainer"):
+        converted = convert(Sizes(), preset=preset)
+        compiled = torch.compile(converted, dynamic=True)
+        for shape in ((5, 6), (7, 9)):
+            x = torch.randn(1, 2, *shape)
+            torch.testing.assert_close(compiled(x), converted(x), rtol=1e-5, atol=1e-5)
