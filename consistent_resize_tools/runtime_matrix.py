@@ -294,7 +294,7 @@ def run_case(runtime: str, case: Case) -> Result:
 
 def run_matrix(count: int = 300, seed: int = 17, runtimes: Optional[Sequence[str]] = None) -> List[Result]:
     """Every case of ``cases(count, seed)`` on every installed runtime (or those named)."""
-    names = list(runtimes) if runtimes is not None else list(installed())
+    names = [r for r in runtimes if r in RUNNERS] if runtimes is not None else list(installed())
     return [run_case(r, c) for c in cases(count, seed) for r in names]
 
 
@@ -312,6 +312,77 @@ def rules_in_words(module) -> List[str]:
         else:
             current = None
     return bullets
+
+
+# -- LiteRT: TFLite builtins converted from tf.compat.v1.image.resize_* -------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class LiteCase:
+    """One TFLite model: builtin ``(op, align_corners, half_pixel_centers)``, NHWC input shape, output size."""
+
+    builtin: tuple
+    shape: tuple
+    size: tuple
+
+    def describe(self) -> str:
+        op, corners, centers = self.builtin
+        return f"{op}(align_corners={corners}, half_pixel_centers={centers}) {list(self.shape)} -> {list(self.size)}"
+
+
+def lite_cases(count: int, seed: int = 17) -> List[LiteCase]:
+    from consistent_resize.runtimes.litert import BUILTINS
+
+    rng = np.random.default_rng(seed)
+    keys = list(BUILTINS)
+    out = []
+    for _ in range(count):
+        key = keys[int(rng.integers(len(keys)))]
+        h, w = (int(v) for v in rng.integers(1, 10, size=2))
+        size = tuple(int(v) for v in rng.integers(1, 13, size=2))
+        out.append(LiteCase(key, (1, h, w, int(rng.integers(1, 3))), size))
+    return out
+
+
+def _litert_run(case: LiteCase, x: np.ndarray) -> np.ndarray:
+    import tensorflow as tf
+    from ai_edge_litert.interpreter import Interpreter
+
+    op, corners, centers = case.builtin
+    call = (tf.compat.v1.image.resize_bilinear if op == "RESIZE_BILINEAR"
+            else tf.compat.v1.image.resize_nearest_neighbor)
+    f = tf.function(lambda v: call(v, case.size, align_corners=corners, half_pixel_centers=centers),
+                    input_signature=[tf.TensorSpec(case.shape, tf.float32)])
+    converter = tf.lite.TFLiteConverter.from_concrete_functions([f.get_concrete_function()], f)
+    interpreter = Interpreter(model_content=converter.convert())
+    interpreter.allocate_tensors()
+    interpreter.set_tensor(interpreter.get_input_details()[0]["index"], x)
+    interpreter.invoke()
+    return interpreter.get_tensor(interpreter.get_output_details()[0]["index"])
+
+
+def litert_results(count: int = 24, seed: int = 17) -> List[Result]:
+    """Each case converted to TFLite (builtins) and run by LiteRT, against the builtin's preset."""
+    from consistent_resize.presets import preset_spec
+    from consistent_resize.runtimes import litert
+
+    results = []
+    for case in lite_cases(count, seed):
+        spec = preset_spec(litert.BUILTINS[case.builtin])
+        x = np.random.default_rng(zlib.crc32(case.describe().encode())).random(case.shape, dtype=np.float32)
+        want = resize(x.astype(np.float64), case.size, spec=spec, axes=(1, 2))
+        why = litert.mismatch(spec, plan_axes(case.shape[1:3], case.size, None, spec))
+        try:
+            got = np.asarray(_litert_run(case, x), dtype=np.float64)
+        except Exception as error:  # the converter's or the runtime's refusal
+            results.append(Result("litert", case, "refused", detail=refusal_line(error), predicted=why))
+            continue
+        if got.shape != want.shape:
+            results.append(Result("litert", case, "different", detail=f"shape {list(got.shape)}", predicted=why))
+            continue
+        difference = float(np.abs(got - want).max(initial=0.0))
+        ok = difference == 0 if spec.mode == "nearest" else difference <= TOLERANCE
+        results.append(Result("litert", case, "spec" if ok else "different", difference, predicted=why))
+    return results
 
 
 # -- the page -----------------------------------------------------------------------------------------------
@@ -340,7 +411,16 @@ def page(results: Sequence[Result], count: int, seed: int) -> str:
         "`sizes` or `scales`; each runtime's output compared with `consistent_resize.resize` of the node's spec",
         f"(with the runtime's `coordinate_arithmetic`): equal to {TOLERANCE:g} (inputs in [0, 1)), exactly for nearest.",
         "`silent`: the rules (`consistent_resize/runtimes/`) pass a case the runtime computes otherwise (must be 0);",
-        "`false alarms`: the rules flag a case the runtime computes as the spec.",
+        "`false alarms`: the rules flag a case the runtime computes as the spec (the rules are conservative where",
+        "the measurement shows a family of nodes departs but not exactly where: nearest coordinates at a rounding",
+        "tie, tract's `tf_crop_and_resize` beyond the input and `pytorch_half_pixel` with an output length 1).",
+        "`litert`: TFLite builtins converted from `tf.compat.v1.image.resize_*` (random sizes), against their presets.",
+        "",
+        "Use: `consistent-resize audit MODEL.onnx --runtime NAME [--input-shape x=1x3x72x80] [--run]` flags every",
+        "node NAME computes otherwise (exit 1); `consistent-resize fix MODEL.onnx -o OUT.onnx --runtime NAME",
+        "[--source onnx_chainer]` rewrites those nodes (constant `sizes` with the spec's attributes where the rules",
+        "pass that, else the exact table graph). OpenVINO's default on a bf16 CPU cannot be fixed in the model:",
+        "compile with `INFERENCE_PRECISION_HINT='f32'`.",
         "",
         "| runtime | version | precision | cases | computed as spec | different | refused | silent | false alarms |",
         "|---|---|---|---|---|---|---|---|---|",
@@ -348,7 +428,8 @@ def page(results: Sequence[Result], count: int, seed: int) -> str:
     for name in names:
         c = _counts(results, name)
         precision = openvino_precision(name) if name.startswith("openvino") else "f32"
-        lines.append(f"| {name} | {versions.get(name, '?')} | {precision} | {c['cases']} | {c['spec']} | "
+        version = versions.get(name) or (_version("ai-edge-litert") if name == "litert" else "?")
+        lines.append(f"| {name} | {version} | {precision} | {c['cases']} | {c['spec']} | "
                      f"{c['different']} | {c['refused']} | {c['silent']} | {c['false_alarms']} |")
     for name in names:
         module = rules(name)
@@ -373,10 +454,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                                      description="Run the runtime matrix and print or write docs/runtimes.md.")
     parser.add_argument("--count", type=int, default=300, help="number of random cases (default 300)")
     parser.add_argument("--seed", type=int, default=17)
-    parser.add_argument("--runtime", action="append", help="a runtime to run (default: every installed one)")
+    parser.add_argument("--runtime", action="append", help="a runtime to run (default: every installed one; "
+                        "litert: TFLite builtins from tf.compat.v1.image.resize_*)")
     parser.add_argument("--write", metavar="PATH", help="write the page to PATH (default: print it)")
     args = parser.parse_args(argv)
     results = run_matrix(args.count, args.seed, args.runtime)
+    if args.runtime is None or "litert" in args.runtime:
+        if _version("ai-edge-litert") is not None and _version("tensorflow") is not None:
+            results += litert_results(seed=args.seed)
     text = page(results, args.count, args.seed)
     if args.write:
         with open(args.write, "w") as f:

@@ -20,7 +20,8 @@ from consistent_resize.runtimes import RUNTIMES, rules
 from consistent_resize_tools import runtime_matrix as rm
 
 DISTRIBUTION = {"onnxruntime": "onnxruntime", "openvino": "openvino", "openvino-default": "openvino",
-                "tract": "tract"}
+                "tract": "tract", "litert": "ai_edge_litert"}
+PACKAGE = {"ai_edge_litert": "ai-edge-litert"}
 
 
 def _need(runtime: str) -> None:
@@ -42,12 +43,12 @@ def test_installed_version_was_measured(runtime):
     the matrix (``python -m consistent_resize_tools.runtime_matrix --write docs/runtimes.md``)."""
     _need(runtime)
     low, high = rules(runtime).MEASURED
-    installed = rm.installed()[runtime]
+    installed = rm._version(PACKAGE.get(DISTRIBUTION[runtime], DISTRIBUTION[runtime]))
     assert _version_tuple(low) <= _version_tuple(installed) <= _version_tuple(high), (
         f"{runtime} {installed} is outside the measured range {low} .. {high}: rerun the runtime matrix")
 
 
-@pytest.mark.parametrize("runtime", sorted(RUNTIMES))
+@pytest.mark.parametrize("runtime", sorted(set(RUNTIMES) & set(rm.RUNNERS)))
 @settings(max_examples=150)
 @given(case=cases)
 def test_no_silent_pass(runtime, case):
@@ -97,3 +98,20 @@ def test_page_lists_every_runtime_run():
     results = rm.run_matrix(12, seed=1, runtimes=["onnxruntime"])
     text = rm.page(results, 12, 1)
     assert "| onnxruntime |" in text and "## onnxruntime" in text
+
+
+def test_litert_builtins_compute_their_presets():
+    """TFLite builtins converted from tf.compat.v1.image.resize_* and run by LiteRT: each computes its preset
+    (what the litert rules pass); a spec no builtin has is flagged."""
+    _need("litert")
+    pytest.importorskip("tensorflow")
+    results = rm.litert_results(12, seed=4)
+    assert all(r.verdict == "spec" and r.predicted is None for r in results), [
+        (r.case.describe(), r.verdict, r.difference, r.detail) for r in results if r.verdict != "spec"]
+    from consistent_resize import ResizeSpec
+    from consistent_resize.arguments import plan_axes
+
+    cubic = ResizeSpec(mode="cubic")
+    assert "no TFLite builtin" in rules("litert").mismatch(cubic, plan_axes((4, 4), (8, 8), None, cubic))
+    onnx_default = ResizeSpec(mode="linear")  # half_pixel: tflite_bilinear_half_pixel where the tables agree
+    assert rules("litert").mismatch(onnx_default, plan_axes((4, 5), (8, 9), None, onnx_default)) is None
