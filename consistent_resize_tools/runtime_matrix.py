@@ -460,7 +460,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     results = run_matrix(args.count, args.seed, args.runtime)
     if args.runtime is None or "litert" in args.runtime:
-        if _version("ai-edge-litert") is not None and _version("tensorflow") is not None:
+        import importlib.util
+
+        if importlib.util.find_spec("ai_edge_litert") and importlib.util.find_spec("tensorflow"):
             results += litert_results(seed=args.seed)
     text = page(results, args.count, args.seed)
     if args.write:
