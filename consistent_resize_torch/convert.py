@@ -28,7 +28,6 @@ import threading
 from typing import Any
 
 import torch
-import torch._dynamo
 import torch.nn.functional as F
 from torch import nn
 from torch.overrides import TorchFunctionMode
@@ -66,6 +65,8 @@ def _show_deprecated_upsample_to_modes() -> None:
     instead of resizing natively.
     """
     if not _SHOWN:
+        import torch._dynamo  # here, not at import: it is slow to import
+
         for function in _DEPRECATED:
             torch._dynamo.disallow_in_graph(function)
         _SHOWN.append(True)

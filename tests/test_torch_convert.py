@@ -21,7 +21,7 @@ from torch.utils._python_dispatch import TorchDispatchMode  # noqa: E402
 
 from consistent_resize import reference  # noqa: E402
 from consistent_resize_torch import (  # noqa: E402
-    ConvertedUpsample, UnsupportedCall, convert, find_resizes, format_resizes, plan_call, preset_for, resize,
+    ConvertedUpsample, UnsupportedCall, convert, find_resizes, format_resizes, plan_call, preset_for,
 )
 from consistent_resize_torch.convert import _arguments  # noqa: E402
 
