@@ -233,6 +233,27 @@ _EXTENSION_LIST = [
        "  # mode='constant', cval=0", mode="spline", spline_order=1, spline_constant_border=1, **_SPLINE),
     _p("scipy_zoom_cubic", "scipy", "scipy.ndimage.zoom(x, (out_h / in_h, out_w / in_w), order=3, grid_mode=True)"
        "  # mode='constant', cval=0", mode="spline", spline_order=3, spline_constant_border=1, **_SPLINE),
+    _p("skimage_nearest", "skimage", "skimage.transform.resize(x, shape, order=0, anti_aliasing=False)",
+       mode="nearest", coordinate_transformation_mode="tf_half_pixel_for_nn", nearest_mode="floor",
+       coordinate_arithmetic="float64_multiply"),  # also scipy.ndimage.zoom(order=0, mode='mirror', grid_mode=True)
+    # gaussian pre-blur + resize (consistent_resize.blur): scikit-image anti_aliasing, kornia antialias
+    _p("skimage_linear_antialias", "skimage",
+       "skimage.transform.resize(x, shape, order=1)  # anti_aliasing=True, its default when downsizing",
+       mode="spline", spline_order=1, gaussian_preblur=1, **_SPLINE),
+    _p("skimage_cubic_antialias", "skimage",
+       "skimage.transform.resize(x, shape, order=3, anti_aliasing=True, clip=False)",
+       mode="spline", spline_order=3, gaussian_preblur=1, **_SPLINE),
+    _p("kornia_bilinear_antialias", "kornia", "kornia.geometry.transform.resize(x, size, antialias=True)"
+       "  # interpolation='bilinear'", **_LINEAR, coordinate_transformation_mode="half_pixel",
+       coordinate_arithmetic="float32_multiply", gaussian_preblur=2),
+    _p("kornia_bicubic_antialias", "kornia",
+       "kornia.geometry.transform.resize(x, size, interpolation='bicubic', antialias=True)",
+       mode="cubic", coordinate_transformation_mode="half_pixel", cubic_coeff_a=-0.75,
+       coordinate_arithmetic="float32_multiply", gaussian_preblur=2),
+    _p("kornia_nearest_antialias", "kornia",
+       "kornia.geometry.transform.resize(x, size, interpolation='nearest', antialias=True)",
+       mode="nearest", coordinate_transformation_mode="asymmetric", nearest_mode="floor",
+       coordinate_arithmetic="float32_multiply", gaussian_preblur=2),
 ]
 
 #: Presets beyond ONNX (``spec.mode`` in ``EXTENSION_MODES``; ``spec.to_onnx()`` refuses them), proven by

@@ -39,6 +39,7 @@ KERNEL_PARAMETERS = {
     "mitchell_c": "mitchell",
     "spline_order": "spline",
     "spline_constant_border": "spline",
+    "gaussian_preblur": "any",  # a blur before any mode (consistent_resize.blur)
 }
 COORDINATE_TRANSFORMATION_MODES = (
     "half_pixel",
@@ -124,6 +125,8 @@ class ResizeSpec:
         spline_constant_border: beyond ONNX; ``mode="spline"``'s border: 0 mirrors (SciPy ``'mirror'``,
             scikit-image ``'reflect'``), 1 gives outputs whose source lies outside ``[0, in - 1]``
             ``extrapolation_value`` (SciPy ``'constant'``, ``cval``); formulas in ``consistent_resize.splines``.
+        gaussian_preblur: beyond ONNX; a gaussian blur of each downsized axis before the resize (any mode):
+            0 none, 1 scikit-image's ``anti_aliasing``, 2 kornia's ``antialias`` (``consistent_resize.blur``).
 
     Example:
         >>> ResizeSpec(mode="linear", coordinate_transformation_mode="align_corners").mode
@@ -145,6 +148,7 @@ class ResizeSpec:
     mitchell_c: float = 1 / 3
     spline_order: int = 3
     spline_constant_border: int = 0
+    gaussian_preblur: int = 0
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -201,6 +205,11 @@ class ResizeSpec:
             raise ValueError(f"spline_order must be 1, 2 or 3 (SciPy's orders 4 and 5 are not modelled), got {order!r}")
         set_(self, "spline_order", int(order))
         set_(self, "spline_constant_border", _flag("spline_constant_border", self.spline_constant_border))
+        preblur = self.gaussian_preblur
+        if isinstance(preblur, bool) or preblur not in (0, 1, 2):
+            raise ValueError(f"gaussian_preblur must be 0 (none), 1 (scikit-image's rule) or 2 (kornia's), "
+                             f"got {preblur!r}")
+        set_(self, "gaussian_preblur", int(preblur))
         if self.mode == "spline" and self.antialias:
             raise ValueError("mode 'spline' has no antialiased form (SciPy and scikit-image blur first, a "
                              "separate step); leave antialias=0")
@@ -236,8 +245,9 @@ class ResizeSpec:
 
     @property
     def beyond_onnx(self) -> bool:
-        """Whether ``mode`` is one of ``EXTENSION_MODES`` (no ONNX ``Resize`` node expresses the spec)."""
-        return self.mode in EXTENSION_MODES
+        """Whether ``mode`` is one of ``EXTENSION_MODES`` or a ``gaussian_preblur`` is set (no ONNX ``Resize``
+        node expresses the spec)."""
+        return self.mode in EXTENSION_MODES or self.gaussian_preblur != 0
 
     def to_onnx(self) -> dict[str, Any]:
         """All ONNX ``Resize`` attributes of this spec, defaults included.
@@ -248,6 +258,9 @@ class ResizeSpec:
         Raises:
             ValueError: the mode is beyond ONNX (one of ``EXTENSION_MODES``).
         """
+        if self.gaussian_preblur:
+            raise ValueError("gaussian_preblur blurs before the resize, which no ONNX Resize node does; set "
+                             "gaussian_preblur=0 for an ONNX node")
         if self.beyond_onnx:
             raise ValueError(
                 f"mode {self.mode!r} is beyond ONNX Resize (whose modes are {', '.join(map(repr, MODES))}); "

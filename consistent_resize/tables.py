@@ -47,6 +47,7 @@ import numpy as np
 from .coordinates import kernel_arguments, source_coordinates, stretch
 from .kernels import kernel_for
 from .spec import ResizeSpec
+from .blur import blur_taps, compose
 from .splines import spline_taps
 
 
@@ -253,6 +254,9 @@ def axis_table(
         outside = outside | beyond
     else:
         index, weight = _kernel_taps(spec, np.where(outside, 0.0, coords), in_size, out_size, scale)
+    blur = blur_taps(in_size, out_size, spec.gaussian_preblur)
+    if blur is not None:  # the table of resize(blur(x)): T G (consistent_resize.blur)
+        index, weight = compose(index, weight, in_size, blur)
     index, weight = _canonical(index, weight, in_size, ~outside)
     for array in (index, weight, outside):
         array.setflags(write=False)

@@ -450,6 +450,9 @@ def axis_table(spec: ResizeSpec, plan: GraphAxisPlan) -> GraphAxisTable:
             f"mode {spec.mode!r} has no in-graph port yet (sizes known only when the graph runs); give the "
             f"input a static shape, or use one of {', '.join(map(repr, PORTED_MODES))}"
         )
+    if spec.gaussian_preblur:  # consistent_resize.blur: the composed table T G is not ported
+        raise ValueError("gaussian_preblur has no in-graph port yet (sizes known only when the graph runs); give "
+                         "the input a static shape, or gaussian_preblur=0")
     in_size, out_size = plan.in_size, plan.out_size
     coords = source_coordinates(spec, in_size, out_size, plan.scale, plan.roi)
     if spec.coordinate_transformation_mode == "tf_crop_and_resize":

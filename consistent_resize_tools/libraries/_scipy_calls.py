@@ -44,5 +44,6 @@ CALLS = [
     ("scipy.ndimage.zoom(x, out / in, order=3, grid_mode=True)", "scipy_zoom_cubic", _call(3)),
     ("scipy.ndimage.zoom(x, out / in, order=1, mode='mirror', grid_mode=True)", "skimage_linear", _call(1, "mirror")),
     ("scipy.ndimage.zoom(x, out / in, order=3, mode='mirror', grid_mode=True)", "skimage_cubic", _call(3, "mirror")),
-    ("scipy.ndimage.zoom(x, out / in, order=0, grid_mode=True)", "ORDER0", _call(0)),
+    ("scipy.ndimage.zoom(x, out / in, order=0, mode='mirror', grid_mode=True)", "skimage_nearest",
+     _call(0, "mirror")),
 ]
