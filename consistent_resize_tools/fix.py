@@ -18,10 +18,18 @@ Dynamic shapes: a node whose input shape is not static is left as it is and repo
 --input-shape"): its tables cannot be constants, and no attribute set is right for every size. OpenVINO's
 default configuration on a bf16 machine cannot be fixed in the model (every node runs in bfloat16): ``fix``
 says to compile with ``INFERENCE_PRECISION_HINT=f32``. Every other node and initializer stays as it was.
+
+``fix`` makes a node compute *its ONNX spec*. Where the tool that wrote it meant something else, say so with
+``source``: measured, ``torch.onnx.export`` of ``F.interpolate(x, scale_factor=10/3)`` on 9 rows writes float32
+scales whose ONNX spec gives ``floor(9 * 3.3333333) = 29`` rows, while PyTorch and every runtime here give 30;
+``fix`` without a source turns that node into the spec's 29 rows (there is no ``source="torch"`` yet).
+Nodes whose ``sizes`` are computed in the graph (``torch.onnx.export`` with ``size=``: Shape/Slice/Concat)
+are left as they are (not constant).
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import Dict, List, Optional
 
 import numpy as np
@@ -214,10 +222,31 @@ def _drop_stale_shapes(model, changes) -> None:
         del model.graph.value_info[:]
 
 
+@contextlib.contextmanager
+def target_runtime(runtime: str, path: str, source: Optional[str] = None,
+                   input_shapes: Optional[Dict[str, List[int]]] = None):
+    """Make an export meant for ``runtime`` right there by construction: around any exporter that writes the
+    ONNX model ``path`` (``torch.onnx.export``, ``consistent_resize_chainer.onnx.export``, ``onnx_chainer``),
+    ``fix`` it in place for ``runtime`` when the block ends; the changes are the context's value
+    (a list, filled at exit).
+
+    Example::
+
+        with target_runtime("openvino", "model.onnx") as changes:
+            torch.onnx.export(model, (x,), "model.onnx")
+    """
+    from consistent_resize.runtimes import rules
+
+    rules(runtime)  # an unknown name fails before the export runs
+    changes: List[str] = []
+    yield changes
+    changes.extend(fix_model(path, path, runtime, source, input_shapes))
+
+
 def format_changes(path: str, out: str, runtime: str, changes: List[str]) -> str:
     lines = [f"{path} -> {out} for {runtime}:"]
     lines += [f"  {c}" for c in changes] or ["  nothing to change: every resize node computes its spec"]
     return "\n".join(lines)
 
 
-__all__ = ["SOURCES", "fix_model", "format_changes"]
+__all__ = ["SOURCES", "fix_model", "format_changes", "target_runtime"]

@@ -123,3 +123,22 @@ def test_onnx_chainer_export_fixed_runs_chainers_numbers(tmp_path):
     for line in lines:
         runtime, difference = line.split()
         assert float(difference) <= relative * np.abs(want).max(), line
+
+
+def test_target_runtime_fixes_the_file_an_exporter_wrote(tmp_path):
+    """``target_runtime`` around any writer of ``path`` fixes it in place for the runtime when the block ends
+    (an unknown runtime fails before the export runs)."""
+    pytest.importorskip("onnxruntime")
+    from consistent_resize_tools.fix import target_runtime
+
+    case = rm.Case((("mode", "linear"), ("antialias", 1)), (1, 1, 3, 2), scales=(1.0, 1.0, 1.25, 2.0))
+    path = str(tmp_path / "m.onnx")
+    with target_runtime("onnxruntime", path) as changes:
+        onnx.save(rm.model(case), path)
+    assert len(changes) == 1 and "copies it unchanged" in changes[0]
+    with open(path, "rb") as f:
+        got = rm.RUNNERS["onnxruntime"][1](f.read(), case.input())
+    assert np.abs(got - rm.expected(case, "float64_divide")).max() <= rm.TOLERANCE
+    with pytest.raises(ValueError, match="unknown runtime"):
+        with target_runtime("tvm", path):
+            pass
