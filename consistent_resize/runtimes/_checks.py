@@ -101,16 +101,19 @@ def _round(c: np.ndarray, nearest_mode: str, in_size: int) -> np.ndarray:
     return np.clip(picks, 0, in_size - 1)
 
 
-def nearest_picks(name: str, spec: ResizeSpec, plans: Sequence[AxisPlan], arithmetics=FLOAT32_ARITHMETICS):
+def nearest_picks(name: str, spec: ResizeSpec, plans: Sequence[AxisPlan], arithmetics=FLOAT32_ARITHMETICS,
+                  tie_modes=("round_prefer_floor", "round_prefer_ceil", "floor", "ceil")):
     """Nearest picks that depend on the float arithmetic: a coordinate at or within ``TIE_DISTANCE`` of a
     rounding boundary (asymmetric 7 -> 8 at 3.5: tract and OpenVINO pick 3 where ``round_prefer_ceil`` says 4),
-    or picks that differ between ``arithmetics``: the runtime's picks there are not the spec's for certain."""
+    or picks that differ between ``arithmetics``: the runtime's picks there are not the spec's for certain.
+    ``tie_modes``: the nearest modes whose ties count (a runtime measured to round ``floor``/``ceil`` ties as the
+    spec leaves them out)."""
     if spec.mode != "nearest":
         return None
     for axis, p in enumerate(plans):
         c = source_coordinates(spec, p.in_size, p.out_size, p.scale, p.roi)
         eps = TIE_DISTANCE * np.maximum(1.0, np.abs(c))
-        if not np.array_equal(_round(c - eps, spec.nearest_mode, p.in_size), _round(c + eps, spec.nearest_mode, p.in_size)):
+        if spec.nearest_mode in tie_modes and not np.array_equal(_round(c - eps, spec.nearest_mode, p.in_size), _round(c + eps, spec.nearest_mode, p.in_size)):
             return (f"axis {axis} ({p.in_size} -> {p.out_size}): a nearest coordinate lies at (or within float32 "
                     f"rounding of) a tie of {spec.nearest_mode}; {name} may pick the other pixel")
         ours = _table(p, spec).index
