@@ -4,8 +4,11 @@ Subcommands:
 
 - ``compare``: run every installed library's resize on built-in examples (or ``--input FILE``) and print
   which spec each one is and how far it is from ``consistent_resize.resize`` under its preset.
-- ``audit MODEL.onnx [--expect PRESET]``: list the model's ``Resize``/``Upsample`` nodes and the presets
-  they equal; exit status 1 when a node differs from ``--expect``.
+- ``audit MODEL.onnx [--expect PRESET[,PRESET][,NODE=PRESET]] [--runtime NAME [--run]]``: list the model's
+  ``Resize``/``Upsample`` nodes (and table-graph resizes) and the presets they equal; exit status 1 when a
+  node differs from ``--expect`` or runtime NAME would compute it otherwise (``docs/runtimes.md``).
+- ``fix MODEL.onnx -o OUT.onnx --runtime NAME [--source onnx_chainer]``: rewrite the nodes NAME computes
+  otherwise into equivalents it computes as the spec (``consistent_resize_tools.fix``).
 - ``explain SPEC_OR_PRESET [--in N --out M]``: the coordinate formula and the 1-D table of a spec.
 
 Exit status: 0 success, 1 ``audit`` flagged a node, 2 bad usage or input (one line on stderr, no traceback).
