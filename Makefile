@@ -52,10 +52,12 @@ gpu-check: $(STAMP)
 	PYTHON=$${PYTHON:-$(BIN)/python} benchmarks/gpu_check.sh
 
 # The second CI leg: users without Chainer, on numpy 2 and current TensorFlow/Keras (and JAX).
-$(MODERN_STAMP): requirements/modern.txt pyproject.toml
+$(MODERN_STAMP): requirements/modern.txt requirements/runtimes.txt pyproject.toml
 	$(PYTHON) -m venv $(MODERN)
 	$(MODERN)/bin/pip install -q --upgrade "pip>=23"
 	$(MODERN)/bin/pip install -q -r requirements/modern.txt
+	# The runtimes the matrix and `audit --runtime --run` measure (OpenVINO, tract, LiteRT): CI has them.
+	$(MODERN)/bin/pip install -q -r requirements/runtimes.txt
 	$(MODERN)/bin/pip install -q --no-deps -e .
 	$(MODERN)/bin/pip check
 	touch $@

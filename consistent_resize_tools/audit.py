@@ -217,7 +217,7 @@ def audit_model(path: str, expect: Optional[str] = None, runtime: Optional[str] 
     """Every ``Resize``/``Upsample`` node of the model at ``path`` (subgraphs included), with the presets
     it equals, and with ``flag`` set where the node's semantics differ from ``expect`` (see
     ``parse_expect``), and ``runtime_flag`` where the runtime ``runtime`` (one of
-    ``consistent_resize.runtimes.RUNTIMES``) would not compute the node's spec for the model's shapes.
+    ``consistent_resize_tools.runtimes.RUNTIMES``) would not compute the node's spec for the model's shapes.
 
     Args:
         input_shapes: shapes of graph inputs whose dimensions the model leaves open (``--input-shape``).
@@ -231,7 +231,7 @@ def audit_model(path: str, expect: Optional[str] = None, runtime: Optional[str] 
     expected = {name: _expected_spec(name) for name in common + list(per_node.values())}
     rules = None
     if runtime is not None:
-        from consistent_resize.runtimes import rules as runtime_rules
+        from consistent_resize_tools.runtimes import rules as runtime_rules
 
         rules = runtime_rules(runtime)
     raw = _load(path)
@@ -390,7 +390,7 @@ def measure_node(model, node, input_shape, runtime: str, spec: ResizeSpec, seed:
 
 def version_note(runtime: str) -> str:
     """What was measured for the installed version of ``runtime``."""
-    from consistent_resize.runtimes import rules
+    from consistent_resize_tools.runtimes import rules
     from consistent_resize_tools.runtime_matrix import RUNNERS, _version
 
     module = rules(runtime)
@@ -553,7 +553,7 @@ def table_flag(runtime: str) -> Optional[str]:
 
 
 def _default_precision_flag() -> Optional[str]:
-    from consistent_resize.runtimes.openvino import default_precision
+    from consistent_resize_tools.runtimes.openvino import default_precision
 
     precision = default_precision()
     if precision == "f32":

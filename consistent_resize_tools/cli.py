@@ -268,7 +268,7 @@ def _audit(args, out) -> int:
         for name in common + list(per_node.values()):
             check_preset(name)
         if args.runtime is not None:
-            from consistent_resize.runtimes import rules
+            from consistent_resize_tools.runtimes import rules
 
             rules(args.runtime)
         shapes = dict(_parse_input_shape(text) for text in args.input_shape)

@@ -7,7 +7,7 @@ For each node of the main graph (static input shape: from the model, or ``--inpu
    instead: ``onnx_chainer`` writes ``F.resize_images`` as ``Resize``/``Upsample`` with ``half_pixel`` (or
    asymmetric) and float32 ``scales = out / in``, where Chainer computes ``align_corners`` (preset
    ``chainer``; nearest: ``chainer_nearest``) at the integer output lengths ``round(in * scale)``;
-2. kept where the runtime's rules (``consistent_resize.runtimes``) say the node computes the target already;
+2. kept where the runtime's rules (``consistent_resize_tools.runtimes``) say the node computes the target already;
 3. else another attribute set: a ``Resize`` (opset >= 13) with the target's attributes, the runtime's
    ``normalised`` form, and constant ``sizes`` (opset >= 11; no ``scales``: their float32 product is what the runtimes
    get wrong), where the rules pass it and its tables equal the target's;
@@ -143,13 +143,13 @@ def fix_model(path: str, out: str, runtime: str, source: Optional[str] = None,
 def _fix_pass(model, runtime: str, source: Optional[str]):
     """One pass over the main graph's resize nodes: ``(changes, nodes left for want of static shapes)``."""
     from consistent_resize._names import check_choice
-    from consistent_resize.runtimes import rules as runtime_rules
+    from consistent_resize_tools.runtimes import rules as runtime_rules
 
     rules = runtime_rules(runtime)
     if source is not None:
         check_choice("source", source, SOURCES)
     if runtime == "openvino-default":
-        from consistent_resize.runtimes.openvino import default_precision
+        from consistent_resize_tools.runtimes.openvino import default_precision
 
         precision = default_precision()
         if precision != "f32":
@@ -235,7 +235,7 @@ def target_runtime(runtime: str, path: str, source: Optional[str] = None,
         with target_runtime("openvino", "model.onnx") as changes:
             torch.onnx.export(model, (x,), "model.onnx")
     """
-    from consistent_resize.runtimes import rules
+    from consistent_resize_tools.runtimes import rules
 
     rules(runtime)  # an unknown name fails before the export runs
     changes: List[str] = []

@@ -13,7 +13,7 @@ Each runtime's result is one of
 - ``different``: another shape, or values beyond that (the largest difference is kept);
 - ``refused``: the runtime raised while loading, compiling or running the node (its first line is kept).
 
-Each case is also put to the runtime's rules (``consistent_resize.runtimes``): ``mismatch`` None is a pass.
+Each case is also put to the runtime's rules (``consistent_resize_tools.runtimes``): ``mismatch`` None is a pass.
 A pass that the runtime does not compute as the spec is *silent* (the rules must have none); a flag where
 the runtime computes the spec is a *false alarm* (counted and written down).
 
@@ -167,7 +167,7 @@ def openvino_precision(name: str) -> str:
     """The inference precision OpenVINO's CPU plugin uses for ``name`` on this machine (read from it)."""
     if openvino_config(name):
         return "f32"
-    from consistent_resize.runtimes.openvino import default_precision
+    from consistent_resize_tools.runtimes.openvino import default_precision
 
     return str(default_precision())
 
@@ -253,7 +253,7 @@ def expected(case: Case, arithmetic: str) -> np.ndarray:
 def predicted(runtime: str, case: Case) -> Optional[str]:
     """What the runtime's rules say of the case's spec with the runtime's ``coordinate_arithmetic`` (the spec
     ``expected`` computes; None: it computes that spec)."""
-    from consistent_resize.runtimes import rules
+    from consistent_resize_tools.runtimes import rules
 
     spec = case.spec.replace(coordinate_arithmetic=rules(runtime).ARITHMETIC)
     shape = case.shape if case.axes is None else [case.shape[a] for a in case.axes]
@@ -272,7 +272,7 @@ def refusal_line(error: BaseException) -> str:
 
 def run_case(runtime: str, case: Case) -> Result:
     """Run the case on ``runtime``, compare with the spec and put it to the rules."""
-    from consistent_resize.runtimes import rules
+    from consistent_resize_tools.runtimes import rules
 
     spec = case.spec
     try:
@@ -330,7 +330,7 @@ class LiteCase:
 
 
 def lite_cases(count: int, seed: int = 17) -> List[LiteCase]:
-    from consistent_resize.runtimes.litert import BUILTINS
+    from consistent_resize_tools.runtimes.litert import BUILTINS
 
     rng = np.random.default_rng(seed)
     keys = list(BUILTINS)
@@ -363,7 +363,7 @@ def _litert_run(case: LiteCase, x: np.ndarray) -> np.ndarray:
 def litert_results(count: int = 24, seed: int = 17) -> List[Result]:
     """Each case converted to TFLite (builtins) and run by LiteRT, against the builtin's preset."""
     from consistent_resize.presets import preset_spec
-    from consistent_resize.runtimes import litert
+    from consistent_resize_tools.runtimes import litert
 
     results = []
     for case in lite_cases(count, seed):
@@ -397,7 +397,7 @@ def _counts(results: Sequence[Result], runtime: str) -> Dict[str, int]:
 
 def page(results: Sequence[Result], count: int, seed: int) -> str:
     """``docs/runtimes.md`` from the results."""
-    from consistent_resize.runtimes import rules
+    from consistent_resize_tools.runtimes import rules
 
     versions = installed()
     names = list(dict.fromkeys(r.runtime for r in results))

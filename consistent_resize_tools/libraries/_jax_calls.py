@@ -10,9 +10,11 @@ from __future__ import annotations
 import numpy as np
 
 #: jax.image.resize method -> the preset it reproduces (antialias=True, JAX's default / antialias=False);
-#: 'bilinear'/'bicubic' are JAX's aliases of 'linear'/'cubic'.
+#: 'bilinear'/'bicubic' are JAX's aliases of 'linear'/'cubic'. ``method='nearest'`` has no preset: it picks
+#: ``floor(float32((x + 1/2) * in) / out)``, the correctly rounded quotient, which no
+#: ``coordinate_arithmetic`` computes (``tf_nearest``, float32 ``(x + 1/2) * float32(in / out)``, differs
+#: at ties: 11 of the 1600 size pairs up to 40; docs/presets-beside.md).
 RESIZE_PRESETS = {
-    "nearest": ("pytorch_nearest_exact", "pytorch_nearest_exact"),
     "linear": ("pytorch_bilinear_antialias", "tf_bilinear"),
     "cubic": ("tf_bicubic_antialias", "tf_bicubic"),
     "lanczos3": ("tf_lanczos3_antialias", "tf_lanczos3"),
@@ -52,12 +54,8 @@ def _call(function, method, antialias):
 CALLS = []
 for _method, (_aa, _plain) in RESIZE_PRESETS.items():
     for _antialias, _preset in ((True, _aa), (False, _plain)):
-        if _method == "nearest" and not _antialias:
-            continue  # nearest ignores antialias
         _flag = "" if _antialias else ", antialias=False"
         CALLS.append((f"jax.image.resize(x, shape, method={_method!r}{_flag})", _preset,
                       _call(jax_resize, _method, _antialias)))
-        if _method == "nearest":
-            continue  # scale_and_translate has no nearest
         CALLS.append((f"jax.image.scale_and_translate(x, shape, (0, 1), out / in, 0, method={_method!r}{_flag})",
                       _preset, _call(jax_scale_and_translate, _method, _antialias)))
