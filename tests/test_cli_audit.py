@@ -325,7 +325,7 @@ def test_runtime_flags_what_the_rules_flag_and_exit_status(tmp_path, capsys):
 def test_runtime_agrees_with_the_runtime_matrix_rules(tmp_path):
     """audit --runtime reads the node back and asks the same rules as the matrix (which runs the runtime)."""
     from consistent_resize.arguments import plan_axes
-    from consistent_resize.runtimes import rules
+    from consistent_resize_tools.runtimes import rules
     from consistent_resize_tools import runtime_matrix as rm
 
     for i, case in enumerate(rm.cases(60, seed=2)):

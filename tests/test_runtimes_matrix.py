@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consistent_resize.runtimes import RUNTIMES, rules
+from consistent_resize_tools.runtimes import RUNTIMES, rules
 from consistent_resize_tools import runtime_matrix as rm
 
 DISTRIBUTION = {"onnxruntime": "onnxruntime", "openvino": "openvino", "openvino-default": "openvino",
@@ -63,7 +63,7 @@ def test_openvino_default_reads_its_precision_from_the_runtime():
     """``openvino-default`` flags every node where the machine's default precision is not f32, and follows the
     f32 rules where it is: the verdict never assumes a CPU."""
     _need("openvino")
-    from consistent_resize.runtimes import openvino
+    from consistent_resize_tools.runtimes import openvino
 
     case = rm.cases(1, seed=3)[0]
     spec = case.spec.replace(coordinate_arithmetic=openvino.ARITHMETIC)
