@@ -45,10 +45,10 @@ from .tables import AxisTable
 MIN_OPSET = 16
 #: The dtype the arithmetic runs in, per input dtype.
 COMPUTE_DTYPES = {"float16": "float32", "bfloat16": "float32", "float32": "float32", "float64": "float64"}
-#: When an exporter writes a table graph instead of a ``Resize`` node: only for specs beyond ONNX Resize
-#: (the default); also where the node would compute something else in onnxruntime for the sizes at hand;
-#: for every resize.
-TABLE_POLICIES = ("beyond_onnx", "mismatch", "always")
+#: When an exporter writes a table graph instead of a ``Resize`` node: for specs beyond ONNX Resize and where
+#: the node would not compute the spec on onnxruntime for the sizes at hand (the default); only for specs
+#: beyond ONNX Resize, raising where a node would compute otherwise; for every resize.
+TABLE_POLICIES = ("mismatch", "strict", "always")
 #: ONNX ``TensorProto`` data type numbers of the dtypes used (``Cast``'s ``to``).
 ONNX_DTYPES = {"float32": 1, "float16": 10, "float64": 11, "bfloat16": 16, "int64": 7, "bool": 9}
 

@@ -11,22 +11,23 @@
   ``export`` below) to use ours.
 - ``export(model, args, ...)``: ``onnx_chainer.export`` with these converters and opset 19.
 
-A spec beyond ONNX Resize (``spec.beyond_onnx``: box, area, lanczos, hamming, gaussian, mitchell) is
-exported as the table graph of ``consistent_resize.onnx_tables`` instead (``table_nodes``): per spatial
-axis, K ``Gather`` of constant tap indices, ``Mul`` by the constant weights (float32, or float64 for a
-float64 input) and an ``Add`` chain, applied in the order ``ResizeFunction`` applies its axes; where
-Chainer's CPU forward runs its gather kernel, onnxruntime's output is bit for bit Chainer's (the dense
-kernel, for short axes, rounds in another order). ``export(..., table_graphs="mismatch")`` writes that
-graph for an ONNX spec too where ``_runtime_check`` would warn (``"always"``: for every resize).
+An exported model computes the spec on onnxruntime, for the sizes being exported (the policy of
+``consistent_resize_torch``'s export too): where one ``Resize`` node would not
+(``consistent_resize_tools.runtimes.onnxruntime.mismatch``: float32 coordinates or output sizes, an axis
+copied unchanged, the antialias zero row, a node onnxruntime refuses such as cubic on rank 3 or 5), and for
+a spec beyond ONNX Resize (``spec.beyond_onnx``), the resize is the exact table graph of
+``consistent_resize.onnx_tables`` (``table_nodes``): per spatial axis, K ``Gather`` of constant tap
+indices, ``Mul`` by the constant weights (float32, or float64 for a float64 input) and an ``Add`` chain,
+applied in the order ``ResizeFunction`` applies its axes; where Chainer's CPU forward runs its gather
+kernel, onnxruntime's output is bit for bit Chainer's (the dense kernel, for short axes, rounds in another
+order). ``export(..., table_graphs="strict")`` raises a ValueError with the reason instead of writing a
+table graph for an ONNX spec; ``"always"`` writes one for every resize. No path only warns.
 
-The node's attributes are ``spec.to_onnx()`` (opset 19), but for two that have no effect for the
-sizes at hand and that onnxruntime refuses (``exported_spec``); with an older ``opset_version`` the
+The node's attributes are ``spec.to_onnx()`` (opset 19) normalised by the onnxruntime rules (attributes
+without effect for these sizes that onnxruntime refuses are dropped); with an older ``opset_version`` the
 attributes that opset lacks are left out when they hold ONNX's default, and a spec that needs them is
-refused. ``_runtime_check`` warns where onnxruntime will compute something else for these sizes.
-The output size goes in the ``sizes`` input (the ``scales`` input if the resize was given
-``scale_factor``), as ``(N, C, *out)``; with ``size`` and a ``keep_aspect_ratio_policy`` other than
-``stretch``, ``sizes`` holds the requested spatial sizes and ``axes`` names the spatial axes, so that
-only they take part in the policy.
+refused. From opset 18 on, ``axes`` names the spatial axes and ``sizes`` / ``scales`` / ``roi`` hold the
+spatial values only (the batch and channel sizes stay free); before, they cover every axis.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from consistent_resize.arguments import plan_axes
 from consistent_resize.presets import PRESETS
 from consistent_resize.spec import ResizeSpec
 from consistent_resize.tables import axis_table
+from consistent_resize_tools.runtimes import onnxruntime as onnxruntime_rules
 
 from ._import import import_chainer
 from .drop_in import chainer_preset
@@ -72,112 +74,53 @@ def onnx_attributes(spec: ResizeSpec, opset_version: int) -> dict[str, Any]:
     return attributes
 
 
-def float32_tolerance(p) -> float:
-    """How far float32 coordinate arithmetic may move a weight on this axis (a few float32 ulps of the
-    largest coordinate)."""
-    return 8 * float(np.finfo(np.float32).eps) * max(p.in_size, p.out_size, 1)
-
-
-def same_tables(spec: ResizeSpec, other: ResizeSpec, plans, tolerance=None) -> bool:
-    """Whether ``spec`` and ``other`` give the same per-axis matrices for ``plans`` (False where one of
-    them has no table: weights that sum to 0)."""
-    for p in plans:
-        try:
-            ours = axis_table(p.in_size, p.out_size, spec, p.scale, p.roi).matrix()
-            theirs = axis_table(p.in_size, p.out_size, other, p.scale, p.roi).matrix()
-        except ValueError:
-            return False
-        if np.abs(ours - theirs).max() > (0.0 if tolerance is None else tolerance(p)):
-            return False
-    return True
-
-
-def exported_spec(spec: ResizeSpec, plans, scales_given: bool) -> ResizeSpec:
-    """The spec written into the node: ``spec`` itself, except two attributes that have no effect for
-    these sizes and that onnxruntime refuses: ``keep_aspect_ratio_policy`` with ``scales`` (ONNX applies it
-    to ``sizes`` only) becomes ``stretch``; ``exclude_outside=1`` becomes 0 where it gives the same tables
-    (nearest; linear without antialias, where clamping and renormalising agree)."""
-    if scales_given and spec.keep_aspect_ratio_policy != "stretch":
-        spec = spec.replace(keep_aspect_ratio_policy="stretch")
-    if spec.exclude_outside and not (spec.mode == "cubic" or spec.antialias):
-        candidate = spec.replace(exclude_outside=0)
-        if same_tables(spec, candidate, plans):
-            spec = candidate
-    return spec
-
-
-def runtime_difference(spec: ResizeSpec, plans) -> str | None:
-    """Why onnxruntime (float32 arithmetic, ``consistent_resize``'s ``float32_divide``) would compute
-    another output length, or other tables beyond float32 rounding (a nearest-neighbour tie, a weight that
-    ``spec.coordinate_arithmetic`` rounds differently), from the ``Resize`` node of ``spec`` for these
-    sizes; None if it computes the spec's."""
-    for p in plans:
-        if p.scale is not None and spec.keep_aspect_ratio_policy == "stretch":
-            runtime_size = int(np.floor(np.float32(p.in_size) * np.float32(p.scale)))
-            if runtime_size != p.out_size:
-                return (f"scale_factor {p.scale!r} of an axis of length {p.in_size}: a float32 ONNX runtime "
-                        f"computes output length {runtime_size}, Chainer {p.out_size}")
-    for p in plans:
-        if p.out_size == p.in_size:
-            matrix = axis_table(p.in_size, p.out_size, spec, p.scale, p.roi).matrix()
-            if not np.array_equal(matrix, np.eye(p.in_size)):
-                return (f"{spec.describe()} is not the identity on an axis of length {p.in_size} that keeps "
-                        "its length; onnxruntime copies such an axis unchanged (whatever the scale)")
-    runtime = spec.replace(coordinate_arithmetic="float32_divide")
-    if not same_tables(spec, runtime, plans, float32_tolerance):
-        return (f"{spec.describe()} for {[(p.in_size, p.out_size) for p in plans]}: a float32 ONNX runtime "
-                "rounds some source coordinates to other pixels or weights than this spec's "
-                f"coordinate_arithmetic ({spec.coordinate_arithmetic!r}); its output will differ there")
-    return None
-
-
-def _runtime_check(spec: ResizeSpec, plans) -> None:
-    """Warn where ``runtime_difference`` finds one (with the way out: ``export(..., table_graphs=...)``)."""
-    why = runtime_difference(spec, plans)
-    if why is not None:
-        warnings.warn(f"{why} (export(..., table_graphs='mismatch') writes such a resize as Gather tables "
-                      "instead)", UserWarning, stacklevel=4)
-
-
 def resize_nodes(params, spec: ResizeSpec, input_shape, size=None, scale_factor=None, roi=None):
-    """The ONNX nodes (constants, then one ``Resize``) for a resize of the spatial axes of an input of
-    ``input_shape``; ``params`` is onnx_chainer's ``FunctionConverterParams``."""
+    """The ONNX nodes (constants, then one ``Resize``; or the table graph) for a resize of the spatial axes
+    of an input of ``input_shape``; ``params`` is onnx_chainer's ``FunctionConverterParams``."""
     opset = params.opset_version
     context = params.context
     ndim = len(input_shape)
     plans = plan_axes(input_shape[2:], size, scale_factor, spec, roi)
     if spec.beyond_onnx or _TABLE_GRAPHS[0] == "always":
         return table_nodes(params, spec, input_shape, plans)
-    exported = exported_spec(spec, plans, scales_given=scale_factor is not None)
-    if _TABLE_GRAPHS[0] == "mismatch" and runtime_difference(exported, plans) is not None:
+    requested = None if size is None else [int(v) for v in _per_axis(size, ndim - 2)]
+    written = onnxruntime_rules.normalised(spec, plans, scales_given=scale_factor is not None)
+    why = onnxruntime_rules.mismatch(written, plans, requested, rank=ndim)
+    if why is not None:
+        if _TABLE_GRAPHS[0] == "strict":
+            raise ValueError(f"cannot export {spec.describe()} as one ONNX Resize node for these sizes: {why}. "
+                             "Leave out table_graphs='strict' to export it as the exact table graph (Gather/Mul/Add)")
         return table_nodes(params, spec, input_shape, plans)
-    spec = exported
-    _runtime_check(spec, plans)
+    spec = written
     attributes = onnx_attributes(spec, opset)
 
     def omitted(name):  # Resize-11/12 need roi and scales present, if empty; 13+ takes "" for "none"
         return "" if opset >= 13 else context.add_const(np.zeros(0, np.float32), name)
 
     inputs = [params.input_names[0]]
-    spatial_only = spec.keep_aspect_ratio_policy != "stretch" and size is not None  # with ``axes``
-    if spec.coordinate_transformation_mode == "tf_crop_and_resize":
-        lead = 0 if spatial_only else 2  # roi lists the axes that ``axes`` names, or all of them
-        starts = [0.0] * lead + [p.roi[0] for p in plans]
-        ends = [1.0] * lead + [p.roi[1] for p in plans]
-        roi = np.array(starts + ends, dtype=np.float32)
-        inputs.append(context.add_const(roi, "roi"))
-    else:
-        inputs.append(omitted("roi"))
+    spatial_only = opset >= 18  # with ``axes``: the batch and channel sizes stay free
     if spatial_only:
         attributes["axes"] = list(range(2, ndim))
-        sizes = np.array([int(v) for v in _per_axis(size, ndim - 2)], np.int64)
-        inputs += ["", context.add_const(sizes, "sizes")]
-    elif scale_factor is not None:
-        scales = np.array([1.0, 1.0] + [float(v) for v in _per_axis(scale_factor, ndim - 2)], np.float32)
-        inputs.append(context.add_const(scales, "scales"))
+    elif spec.keep_aspect_ratio_policy != "stretch" and size is not None:
+        raise ValueError(f"keep_aspect_ratio_policy={spec.keep_aspect_ratio_policy!r} with size needs "
+                         f"opset_version >= 18 (Resize with axes), got {opset}")
+    lead = 0 if spatial_only else 2
+    if spec.coordinate_transformation_mode == "tf_crop_and_resize":
+        starts = [0.0] * lead + [p.roi[0] for p in plans]
+        ends = [1.0] * lead + [p.roi[1] for p in plans]
+        inputs.append(context.add_const(np.array(starts + ends, dtype=np.float32), "roi"))
     else:
-        sizes = np.array(list(input_shape[:2]) + [p.out_size for p in plans], np.int64)
-        inputs += [omitted("scales"), context.add_const(sizes, "sizes")]
+        inputs.append(omitted("roi"))
+    if scale_factor is not None:
+        scales = [1.0] * lead + [float(v) for v in _per_axis(scale_factor, ndim - 2)]
+        inputs.append(context.add_const(np.array(scales, np.float32), "scales"))
+    else:
+        if spec.keep_aspect_ratio_policy != "stretch":
+            spatial = requested
+        else:
+            spatial = [p.out_size for p in plans]
+        sizes = list(input_shape[:2])[:lead] + spatial
+        inputs += [omitted("scales"), context.add_const(np.array(sizes, np.int64), "sizes")]
     return (onnx_helper.make_node("Resize", inputs, params.output_names, **attributes),)
 
 
@@ -230,18 +173,18 @@ CONVERTERS = {"ConsistentResize": convert_resize, "ResizeImages": convert_resize
 
 
 #: The table-graph policy of the export in progress (``export``'s ``table_graphs``).
-_TABLE_GRAPHS = ["beyond_onnx"]
+_TABLE_GRAPHS = ["mismatch"]
 
 
 def export(model, args, filename=None, *, opset_version: int = OPSET, external_converters=None,
-           table_graphs: str = "beyond_onnx", **kwargs):
+           table_graphs: str = "mismatch", **kwargs):
     """``onnx_chainer.export`` with ``CONVERTERS`` (``F.resize_images`` exported as Chainer computes it)
     and opset 19 by default; other keywords are passed on.
 
     ``table_graphs``: when a resize is written as a table graph (Gather/Mul/Add with constant tables)
-    instead of one ``Resize`` node: ``"beyond_onnx"`` (specs no node expresses), ``"mismatch"`` (also
-    where onnxruntime would compute the node otherwise for these sizes, i.e. where the converter would
-    warn), ``"always"``.
+    instead of one ``Resize`` node: ``"mismatch"`` (a spec no node expresses, and where onnxruntime would
+    compute the node otherwise for these sizes), ``"strict"`` (only a spec no node expresses; a ValueError
+    with the reason where a node would compute otherwise), ``"always"``.
 
     Example:
         >>> import chainer, chainer.functions as F
@@ -267,6 +210,8 @@ def _export(model, args, filename, opset_version, converters, kwargs):
         # onnx_chainer warns that it was tested with opsets 7-11 and that external converters are
         # experimental; neither applies to these converters, which the tests run through onnxruntime.
         warnings.filterwarnings("ignore", message=".*opset_version.*", category=UserWarning)
+        # and it calls onnx helpers that onnx deprecated (``mapping.NP_TYPE_TO_TENSOR_TYPE``): not the user's code
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module="onnx")
         return onnx_chainer.export(model, args, filename, opset_version=opset_version,
                                    external_converters=converters, **kwargs)
 

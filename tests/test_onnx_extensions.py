@@ -99,7 +99,7 @@ def export_torch(spec, x, size, roi=None, opset=19, **kwargs):
     return onnx.load_from_string(buffer.getvalue()), ours, None
 
 
-def export_chainer(spec, x, size, roi=None, opset=19, table_graphs="beyond_onnx"):
+def export_chainer(spec, x, size, roi=None, opset=19, table_graphs="mismatch"):
     from consistent_resize_chainer._import import import_chainer
 
     chainer = import_chainer()
@@ -123,7 +123,8 @@ def check_export(framework, spec, x, size, roi=None, count=None, **export_kwargs
     """Export, run in onnxruntime, compare with the framework and the reference; returns the model."""
     proto, ours, gathered = EXPORT[framework](spec, x, size, roi, **export_kwargs)
     ops = {n.op_type for n in proto.graph.node}
-    assert ops <= {"Constant", "Gather", "Mul", "Add", "Cast", "Where"}, ops  # no MatMul, no Resize
+    if spec.beyond_onnx or export_kwargs.get("table_graphs") == "always":
+        assert ops <= {"Constant", "Gather", "Mul", "Add", "Cast", "Where"}, ops  # no MatMul, no Resize
     got = _run(proto, x)
     axes = tuple(range(2, x.ndim))
     want = reference.resize(x, size, spec=spec, axes=axes, roi=roi)
@@ -475,14 +476,14 @@ MISMATCH_CANDIDATES = [(14, 2), (2, 41), (6, 74), (4, 75), (2, 7), (2, 5)]
 def _mismatched_presets():
     """(preset name, in, out) for every ONNX preset that some candidate size makes the Resize node miss."""
     from consistent_resize.presets import PRESETS
-    from consistent_resize_torch._onnx import runtime_mismatch
+    from consistent_resize_torch._onnx import node_spec
     from consistent_resize_torch.functional import plan
 
     out = []
     for name in sorted(PRESETS):
         spec = PRESETS[name].spec
         for in_size, out_size in MISMATCH_CANDIDATES:
-            if runtime_mismatch(plan((1, 1, in_size, 3), (out_size, 3), None, spec), spec) is not None:
+            if node_spec(plan((1, 1, in_size, 3), (out_size, 3), None, spec), spec)[1] is not None:
                 out.append((name, in_size, out_size))
                 break
     return out
@@ -490,8 +491,9 @@ def _mismatched_presets():
 
 @pytest.mark.skipif("torch" not in FRAMEWORKS, reason="torch is not installed")
 def test_torch_table_graphs_export_what_a_resize_node_would_change(count):
-    """``table_graphs("mismatch")``: a preset export refuses (its Resize node would compute otherwise in
-    onnxruntime) becomes a table graph that computes the preset; nearest bit for bit (one Gather)."""
+    """The default policy (``table_graphs("mismatch")``): a preset whose Resize node would compute otherwise
+    in onnxruntime is exported as a table graph that computes the preset, nearest bit for bit (one Gather);
+    ``"strict"`` refuses it with the reason; ``"always"`` writes tables for an exact node too."""
     import consistent_resize_torch
     from consistent_resize.presets import PRESETS
 
@@ -500,10 +502,11 @@ def test_torch_table_graphs_export_what_a_resize_node_would_change(count):
     for name, in_size, out_size in cases:
         spec = PRESETS[name].spec
         x = np.random.default_rng(in_size).standard_normal((1, 2, in_size, 3)).astype(np.float32)
-        with pytest.raises(ValueError, match="table_graphs\\('mismatch'\\)"):
-            export_torch(spec, x, (out_size, 3))
-        with consistent_resize_torch.table_graphs("mismatch"):
-            proto = check_export("torch", spec, x, (out_size, 3), count=count)
+        with pytest.raises(ValueError, match="Leave out table_graphs\\('strict'\\)"):
+            with consistent_resize_torch.table_graphs("strict"):
+                export_torch(spec, x, (out_size, 3))
+        proto = check_export("torch", spec, x, (out_size, 3), count=count)
+        assert "Resize" not in {n.op_type for n in proto.graph.node}
         if spec.mode == "nearest":
             assert {n.op_type for n in proto.graph.node} == {"Constant", "Gather"}
             import torch
@@ -516,15 +519,16 @@ def test_torch_table_graphs_export_what_a_resize_node_would_change(count):
     proto, _, _ = export_torch(ResizeSpec(mode="cubic", antialias=1, coordinate_arithmetic="float32_divide"), x,
                                (5, 7))
     assert "Resize" in {n.op_type for n in proto.graph.node}  # outside the block: the node again
-    with pytest.raises(ValueError, match="table_graphs must be one of 'beyond_onnx', 'mismatch', 'always'"):
+    with pytest.raises(ValueError, match="table_graphs must be one of 'mismatch', 'strict', 'always'"):
         with consistent_resize_torch.table_graphs("sometimes"):
             pass
 
 
 @pytest.mark.skipif("chainer" not in FRAMEWORKS, reason="chainer is not installed")
 def test_chainer_table_graphs_export_what_a_resize_node_would_change(count):
-    """``cro.export(..., table_graphs="mismatch")``: where the converter warns (a rounding tie, a float32
-    output length), the resize becomes a table graph that computes Chainer's result; ``"always"`` for any."""
+    """``cro.export`` (``table_graphs="mismatch"``, the default): where a node would compute otherwise (a
+    rounding tie, a float32 output length), the resize becomes a table graph that computes Chainer's result,
+    with no warning; ``"strict"`` refuses; ``"always"`` writes tables for any."""
     from consistent_resize_chainer._import import import_chainer
 
     chainer = import_chainer()
@@ -535,16 +539,16 @@ def test_chainer_table_graphs_export_what_a_resize_node_would_change(count):
                       coordinate_arithmetic="float64_multiply")
     x = np.arange(14, dtype=np.float32).reshape(1, 1, 14)
     model = chainer.Sequential(crc.Resize((2,), spec=spec))
-    with pytest.warns(UserWarning, match="table_graphs='mismatch'"):
-        cro.export(model, x)
+    with pytest.raises(ValueError, match="nearest picks other input indices"):
+        cro.export(model, x, table_graphs="strict")
     with warnings.catch_warnings():
-        warnings.simplefilter("error", UserWarning)  # no warning: nothing differs any more
-        proto = cro.export(model, x, table_graphs="mismatch")
+        warnings.simplefilter("error", UserWarning)  # no path only warns
+        proto = cro.export(model, x)
     assert {n.op_type for n in proto.graph.node} == {"Constant", "Gather"}
     np.testing.assert_array_equal(_run(proto, x), model(x).array)
     x = np.random.default_rng(0).standard_normal((1, 1, 50)).astype(np.float32)
     model = chainer.Sequential(crc.Resize(scale_factor=(2.3,), spec=ResizeSpec(mode="linear")))
-    proto = cro.export(model, x, table_graphs="mismatch")
+    proto = cro.export(model, x)
     got = _run(proto, x)
     assert got.shape == model(x).shape == (1, 1, 114)  # onnxruntime's Resize would give 115
     np.testing.assert_allclose(got, model(x).array, rtol=0, atol=1e-6)

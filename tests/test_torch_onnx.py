@@ -1,7 +1,8 @@
-"""ONNX export of consistent_resize_torch: one standard ``Resize`` node whose attributes are
-``spec.to_onnx()``; onnxruntime's output equals PyTorch's for every expressible spec; a spec that the
-runtime's float32 coordinate arithmetic would change is refused with a clear error (and we show that the
-refusal was needed: exporting it anyway gives a different result)."""
+"""ONNX export of consistent_resize_torch: onnxruntime's output equals PyTorch's for every spec and size. Where
+the onnxruntime rules (``consistent_resize_tools.runtimes.onnxruntime``) pass the node, the export is one
+standard ``Resize`` node whose attributes are ``spec.to_onnx()`` normalised, with ``axes`` = the spatial axes;
+elsewhere it is the exact table graph, and ``table_graphs("strict")`` refuses with the reason instead (and we
+show that the refusal was needed: writing the node anyway gives a different result in onnxruntime)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ onnx = pytest.importorskip("onnx")
 ort = pytest.importorskip("onnxruntime")
 
 from consistent_resize import COORDINATE_TRANSFORMATION_MODES, NEAREST_MODES, PRESETS, ResizeSpec  # noqa: E402
-from consistent_resize_torch import Resize  # noqa: E402
-from consistent_resize_torch._onnx import runtime_mismatch  # noqa: E402
+from consistent_resize_tools.runtimes import onnxruntime as onnxruntime_rules  # noqa: E402
+from consistent_resize_torch import Resize, table_graphs  # noqa: E402
 from consistent_resize_torch.functional import plan  # noqa: E402
 
 RUNTIME = "float32_divide"
@@ -49,12 +50,24 @@ CASES = [((5, 7), (9, 4), None, None), ((6, 7), None, (1.5, 0.5), None), ((4, 6)
 ROI = [0.1, -0.2, 0.9, 1.3]
 
 
-def _export(module, x, opset=19):
+def _export(module, x, opset=19, policy="mismatch"):
     buffer = io.BytesIO()
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), table_graphs(policy):
         warnings.simplefilter("ignore")
         torch.onnx.export(module, (x,), buffer, dynamo=False, opset_version=opset, input_names=["x"])
     return onnx.load_from_string(buffer.getvalue())
+
+
+def runtime_mismatch(plans, spec, requested=None, rank=4):
+    """What the exporter asks: why onnxruntime would not compute ``spec``'s (normalised) node."""
+    scales_given = plans[0].scale is not None and requested is None
+    written = onnxruntime_rules.normalised(spec, plans, scales_given)
+    return onnxruntime_rules.mismatch(written, plans, requested, rank=rank)
+
+
+def _is_table_graph(model):
+    ops = {n.op_type for n in model.graph.node}
+    return "Resize" not in ops and "Gather" in ops
 
 
 def _resize_node(model):
@@ -74,11 +87,12 @@ def _attributes(node):
     return values
 
 
-def _assert_attributes_are_the_spec(node, spec, rank=4):
+def _assert_attributes_are_the_spec(node, spec, rank=4, plans=None, scales_given=False):
     got = _attributes(node)
+    if plans is not None:
+        spec = onnxruntime_rules.normalised(spec, plans, scales_given)
     expected = spec.to_onnx()
-    if spec.keep_aspect_ratio_policy != "stretch":  # the policy must not reach N and C
-        assert got.pop("axes") == list(range(2, rank))
+    assert got.pop("axes") == list(range(2, rank))  # sizes/scales cover the spatial axes: N and C stay free
     assert set(got) == set(expected)
     for name, value in expected.items():
         if isinstance(value, float):
@@ -109,22 +123,17 @@ def test_export_is_one_resize_node_and_onnxruntime_agrees(spec, library_counter)
         x = torch.randn(2, 3, *in_sizes)
         plans = plan(tuple(x.shape), kwargs["size"], kwargs["scale_factor"], spec, kwargs["roi"])
         why = runtime_mismatch(plans, spec, kwargs["size"])
-        if why is not None:  # only the output size can differ for a float32_divide spec
-            assert "output size" in why, why
-            with pytest.raises(ValueError, match="cannot export"):
-                _export(module, x)
-            continue
         model = _export(module, x)
-        _assert_attributes_are_the_spec(_resize_node(model), spec)
-        if spec.mode == "linear" and spec.exclude_outside and not spec.antialias:
-            # valid ONNX, but onnxruntime refuses it (for linear, exclude_outside only changes anything
-            # with antialias; exclude_outside=0 gives the same tables and runs)
-            with pytest.raises(Exception, match="exclude_outside can be set to 1 when"):
-                _run(model, x)
-            library_counter("torch -> ONNX Resize valid but refused by onnxruntime (linear exclude_outside)")
-            continue
+        if why is not None:
+            assert _is_table_graph(model), why
+            with pytest.raises(ValueError, match="cannot export .* as one ONNX Resize node"):
+                _export(module, x, policy="strict")
+            library_counter("torch -> ONNX table graph (the node would differ) -> onnxruntime")
+        else:
+            _assert_attributes_are_the_spec(_resize_node(model), spec, plans=plans,
+                                            scales_given=kwargs["size"] is None)
+            library_counter("torch -> ONNX Resize -> onnxruntime")
         np.testing.assert_allclose(_run(model, x), module(x).numpy(), rtol=1e-5, atol=1e-5)
-        library_counter("torch -> ONNX Resize -> onnxruntime")
 
 
 # (in, out) where float32_divide rounds a nearest coordinate across an integer that another arithmetic
@@ -142,19 +151,23 @@ def _refused_case(spec):
 
 @pytest.mark.parametrize("name", sorted(PRESETS))
 def test_presets_export_exactly_or_refuse_with_reason(name, library_counter):
-    """A preset's coordinate_arithmetic is not ONNX's: export where the runtime computes the same tables
-    for these sizes, refuse where it would not; and a refused export, forced through with the runtime's
-    arithmetic, really gives another result."""
+    """A preset's coordinate_arithmetic is not ONNX's: one node where the runtime computes the same tables
+    for these sizes, the table graph where it would not (strict: refused with the reason); and a refused
+    node, forced through with the runtime's arithmetic, really gives another result."""
     spec = PRESETS[name].spec
     for in_sizes, size in [((5, 7), (9, 4)), ((4, 6), (12, 18)), ((7, 5), (3, 2))]:
         x = torch.randn(1, 2, *in_sizes)
         module = Resize(size, spec=spec).eval()
-        if runtime_mismatch(plan(tuple(x.shape), size, None, spec), spec) is not None:
-            continue  # refusals are tested below
+        plans = plan(tuple(x.shape), size, None, spec)
         model = _export(module, x)
-        _assert_attributes_are_the_spec(_resize_node(model), spec)
+        if spec.beyond_onnx or runtime_mismatch(plans, spec) is not None:
+            assert _is_table_graph(model)
+        else:
+            _assert_attributes_are_the_spec(_resize_node(model), spec, plans=plans)
         np.testing.assert_allclose(_run(model, x), module(x).numpy(), rtol=1e-5, atol=1e-5)
-        library_counter("torch -> ONNX Resize -> onnxruntime")
+        library_counter("torch -> ONNX -> onnxruntime (presets)")
+    if spec.beyond_onnx:
+        return
     refused = _refused_case(spec)
     if spec.mode == "nearest" and spec.coordinate_arithmetic != RUNTIME:
         assert refused is not None  # a tie that the arithmetic decides exists for every such preset
@@ -163,8 +176,8 @@ def test_presets_export_exactly_or_refuse_with_reason(name, library_counter):
     in_size, out_size = refused
     x = torch.arange(2 * in_size * 3, dtype=torch.float32).reshape(1, 2, in_size, 3)
     module = Resize((out_size, 3), spec=spec).eval()
-    with pytest.raises(ValueError, match="coordinate_arithmetic"):
-        _export(module, x)
+    with pytest.raises(ValueError, match="cannot export"):
+        _export(module, x, policy="strict")
     forced = _export(Resize((out_size, 3), spec=spec.replace(coordinate_arithmetic=RUNTIME)).eval(), x)
     difference = np.abs(_run(forced, x) - module(x).numpy()).max()
     assert difference > 1e-6, (refused, difference)
@@ -180,8 +193,31 @@ def test_rank_3_and_5_export():
         size = tuple(2 * s - 1 for s in spatial)
         module = Resize(size, spec=spec).eval()
         model = _export(module, x)
-        _assert_attributes_are_the_spec(_resize_node(model), spec)
+        _assert_attributes_are_the_spec(_resize_node(model), spec, rank=x.dim())
         np.testing.assert_allclose(_run(model, x), module(x).numpy(), rtol=1e-5, atol=1e-5)
+
+
+def test_cubic_on_rank_3_and_5_is_a_table_graph():
+    """onnxruntime refuses mode 'cubic' on rank 3 and 5 ("'Cubic' mode only supports 2-D inputs or 4-D
+    inputs"): the export writes the table graph, which it runs; strict names the reason; and the refusal is
+    real (the node, written anyway, does not run)."""
+    spec = ResizeSpec(mode="cubic", coordinate_arithmetic=RUNTIME)
+    for spatial in [(7,), (3, 4, 5)]:
+        x = torch.randn(2, 2, *spatial)
+        module = Resize(tuple(2 * s for s in spatial), spec=spec).eval()
+        model = _export(module, x)
+        assert _is_table_graph(model)
+        np.testing.assert_allclose(_run(model, x), module(x).numpy(), rtol=1e-5, atol=1e-5)
+        with pytest.raises(ValueError, match=f"rank-4 inputs only .* not rank {x.dim()}"):
+            _export(module, x, policy="strict")
+        node = onnx.helper.make_node("Resize", ["x", "", "", "sizes"], ["y"], mode="cubic")
+        graph = onnx.helper.make_graph(
+            [node], "g", [onnx.helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, list(x.shape))],
+            [onnx.helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, None)],
+            [onnx.helper.make_tensor("sizes", onnx.TensorProto.INT64, [x.dim()], [2, 2, *(2 * s for s in spatial)])])
+        written = onnx.helper.make_model(graph, opset_imports=[onnx.helper.make_opsetid("", 19)])
+        with pytest.raises(Exception, match="Cubic"):
+            _run(written, x)
 
 
 def test_old_opset_is_refused():

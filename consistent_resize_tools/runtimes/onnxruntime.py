@@ -1,9 +1,13 @@
 """onnxruntime's CPU ``Resize``: what it refuses and where it computes something other than the spec.
 
-Measured on onnxruntime 1.32 (``MEASURED``) by ``tests/test_export_policy.py`` and the preset suites; the
+Measured on onnxruntime 1.32 (``MEASURED``) by ``tests/test_export_policy.py`` (random exports from PyTorch and Chainer), the runtime
+matrix and the preset suites; the
 source is ``onnxruntime/core/providers/cpu/tensor/upsamplebase.h`` and ``upsample_antialias.h``.
 
 Refused at load time (``refusal``):
+- ``mode="cubic"`` on a tensor of rank other than 4 (2 spatial axes; "'Cubic' mode only supports 2-D inputs
+  ('Bicubic') or 4-D inputs ...": measured on rank 3 and 5, up, down and mixed scales, with and without
+  antialias);
 - ``exclude_outside=1`` unless the mode is cubic, or linear with antialias ("exclude_outside can be set to 1
   when (1) mode is CUBIC, or (2) mode is LINEAR when anti-aliasing is enabled");
 - ``antialias=1`` with nearest.
@@ -78,10 +82,13 @@ def normalised(spec: ResizeSpec, plans: Sequence[AxisPlan], scales_given: bool) 
     return spec
 
 
-def refusal(spec: ResizeSpec) -> str | None:
-    """Why onnxruntime refuses to load the node of ``spec`` (None: it loads it)."""
+def refusal(spec: ResizeSpec, rank: int | None = None) -> str | None:
+    """Why onnxruntime refuses to load the node of ``spec`` (None: it loads it); ``rank``: the input's rank,
+    where known."""
     if spec.beyond_onnx:
         return f"mode {spec.mode!r} is beyond ONNX Resize"
+    if spec.mode == "cubic" and rank is not None and rank != 4:
+        return f"onnxruntime runs mode 'cubic' on rank-4 inputs only (N, C, H, W), not rank {rank}"
     if spec.exclude_outside and not (spec.mode == "cubic" or (spec.mode == "linear" and spec.antialias)):
         return "onnxruntime refuses exclude_outside=1 except for cubic, or linear with antialias"
     if spec.antialias and spec.mode == "nearest":
@@ -139,15 +146,16 @@ def _copied_axes(plans: Sequence[AxisPlan], spec: ResizeSpec) -> list[int]:
     return sorted(set(unit) | ({i for i, k in enumerate(keeps) if k} if spec.antialias else set()))
 
 
-def mismatch(spec: ResizeSpec, plans: Sequence[AxisPlan], requested=None) -> str | None:
+def mismatch(spec: ResizeSpec, plans: Sequence[AxisPlan], requested=None, rank: int | None = None) -> str | None:
     """Why onnxruntime would not compute ``spec`` from its node for these axis plans (None: it would).
 
     Args:
         spec: the spec the node is written from (after ``normalised``).
         plans: one ``AxisPlan`` per resized axis (as ``consistent_resize.arguments.plan_axes`` gives).
         requested: the caller's ``size`` (see ``runtime_plans``).
+        rank: the input's rank, where known (see ``refusal``).
     """
-    why = refusal(spec)
+    why = refusal(spec, rank)
     if why is not None:
         return why
     runtime = spec.replace(coordinate_arithmetic=ARITHMETIC)
