@@ -80,26 +80,21 @@ def _node_inputs(plans: list[AxisPlan], spec: ResizeSpec, requested=None):
     return roi, None, [int(p.out_size) for p in plans]
 
 
-class _LegacyResize(torch.autograd.Function):
-    """The forward of ``resize`` with a ``symbolic`` for the TorchScript ONNX exporter."""
+def _resize_node_symbolic(g, x, node_inputs, attributes, sizes=None):
+    """One ``Resize`` node in a TorchScript export graph: constant ``roi``/``scales``/``sizes`` from
+    ``node_inputs``, or ``sizes`` from the graph (a traced int64 value)."""
+    node_roi, node_scales, node_sizes = node_inputs
 
-    @staticmethod
-    def forward(ctx, x, sizes, scales, roi, spec_args, node_inputs, attributes):
-        return _ops.resize_op(x, sizes, scales, roi, *spec_args)
+    def const(values, dtype):
+        return g.op("Constant", value_t=torch.tensor([] if values is None else values, dtype=dtype))
 
-    @staticmethod
-    def symbolic(g, x, sizes, scales, roi, spec_args, node_inputs, attributes):
-        _check_opset(getattr(g, "opset", MIN_OPSET), _ops._spec(*spec_args))
-        node_roi, node_scales, node_sizes = node_inputs
-
-        def const(values, dtype):
-            return g.op("Constant", value_t=torch.tensor([] if values is None else values, dtype=dtype))
-
-        inputs = [x, const(node_roi, torch.float32), const(node_scales, torch.float32)]
-        if node_sizes is not None:
-            inputs.append(const(node_sizes, torch.int64))
-        typed = {f"{k}_{'i' if k == 'axes' else _ONNX_TYPES[k]}": v for k, v in attributes}
-        return g.op("Resize", *inputs, **typed)
+    inputs = [x, const(node_roi, torch.float32), const(node_scales, torch.float32)]
+    if sizes is not None:
+        inputs.append(g.op("Cast", sizes, to_i=7))  # onnx.TensorProto.INT64
+    elif node_sizes is not None:
+        inputs.append(const(node_sizes, torch.int64))
+    typed = {f"{k}_{'i' if k == 'axes' else _ONNX_TYPES[k]}": v for k, v in attributes.items()}
+    return g.op("Resize", *inputs, **typed)
 
 
 def _check_opset(opset: int, spec: ResizeSpec) -> None:
@@ -112,14 +107,17 @@ def _check_opset(opset: int, spec: ResizeSpec) -> None:
 
 
 def export_resize(x: torch.Tensor, plans: list[AxisPlan], spec: ResizeSpec, requested=None) -> torch.Tensor:
-    """The resize of ``x`` during ``torch.onnx.export``: one ``Resize`` node where it computes the spec on
-    onnxruntime for these sizes, else the table graph (``export_tables``; under ``table_graphs("strict")``
-    a ValueError with the reason).
+    """The resize of ``x`` during ``torch.onnx.export(dynamo=True)``: one ``Resize`` node where it computes the
+    spec on onnxruntime for these sizes, else the table graph (``export_tables``; under
+    ``table_graphs("strict")`` a ValueError with the reason). The TorchScript exporter traces: see
+    ``traced_symbolic``.
 
     ``requested``: the caller's ``size`` (the node carries it when ``keep_aspect_ratio_policy`` is not
     ``stretch``).
     """
     policy = _TABLE_GRAPHS[0]
+    if not all(isinstance(v, int) for p in plans for v in (p.in_size, p.out_size)):
+        return _dynamic_resize(x, plans, spec, requested)
     if spec.beyond_onnx or policy == "always":
         return export_tables(x, plans, spec)
     written, why = node_spec(plans, spec, requested, x.dim())
@@ -132,11 +130,6 @@ def export_resize(x: torch.Tensor, plans: list[AxisPlan], spec: ResizeSpec, requ
     scales = None if plans[0].scale is None else [float(p.scale) for p in plans]
     roi = None if plans[0].roi is None else [p.roi[0] for p in plans] + [p.roi[1] for p in plans]
     attributes = dict(written.to_onnx(), axes=list(range(2, x.dim())))
-    if torch.jit.is_tracing():
-        return _LegacyResize.apply(
-            x, sizes, scales, roi, _ops.spec_args(spec), (node_roi, node_scales, node_sizes),
-            tuple(attributes.items()),
-        )
     inputs = [
         x,
         torch.tensor([] if node_roi is None else node_roi, dtype=torch.float32),
@@ -148,6 +141,33 @@ def export_resize(x: torch.Tensor, plans: list[AxisPlan], spec: ResizeSpec, requ
     return torch.onnx.ops.symbolic(
         "Resize", inputs, attributes, dtype=x.dtype, shape=shape, version=19
     )
+
+
+def _dynamic_resize(x: torch.Tensor, plans: list[AxisPlan], spec: ResizeSpec, requested=None) -> torch.Tensor:
+    """One ``Resize`` node whose ``sizes`` come from the graph's symbolic shapes (``dynamo=True`` with
+    ``dynamic_shapes`` on a spatial axis), or with constant ``scales``; a ValueError where
+    ``dynamic_refusal`` says the node would not compute the spec at every size."""
+    scale_factor = None if plans[0].scale is None else [p.scale for p in plans]
+    why = dynamic_refusal(spec, x.dim(), scale_factor)
+    if why is not None:
+        raise ValueError(
+            f"cannot export {spec.describe()} with dynamic spatial sizes: {why}. Export with static spatial "
+            "sizes, or use a spec that one Resize node computes at every size "
+            "(see consistent_resize_torch._onnx.dynamic_refusal)"
+        )
+    written = spec
+    if spec.exclude_outside and not (spec.mode == "cubic" or spec.antialias):
+        written = spec.replace(exclude_outside=0)  # one tap or clamped taps: no effect, onnxruntime refuses it
+    attributes = dict(written.to_onnx(), axes=list(range(2, x.dim())))
+    roi = None if plans[0].roi is None else [p.roi[0] for p in plans] + [p.roi[1] for p in plans]
+    inputs = [x, torch.tensor([] if roi is None else roi, dtype=torch.float32)]
+    if scale_factor is not None:
+        inputs.append(torch.tensor([float(v) for v in scale_factor], dtype=torch.float32))
+    else:
+        inputs.append(torch.tensor([], dtype=torch.float32))
+        inputs.append(torch.stack([torch.scalar_tensor(p.out_size, dtype=torch.int64) for p in plans]))
+    shape = list(x.shape[:2]) + [p.out_size for p in plans]
+    return torch.onnx.ops.symbolic("Resize", inputs, attributes, dtype=x.dtype, shape=shape, version=19)
 
 
 # -- specs beyond ONNX Resize: the table graph (consistent_resize.onnx_tables) ---------------------------
@@ -214,43 +234,114 @@ def _symbolic_shape(sizes) -> list:
     return symbolic_helper._get_tensor_sizes(sizes)
 
 
-class _LegacyTables(torch.autograd.Function):
-    """The forward of ``resize`` with a ``symbolic`` that writes the table graph (TorchScript exporter)."""
+def _table_graph_symbolic(g, x, graph: onnx_tables.TableGraph):
+    """The table graph's nodes in a TorchScript export graph."""
+    values = {graph.input: x}
+    for name, array in graph.constants.items():
+        values[name] = g.op("Constant", value_t=torch.from_numpy(np.array(array)))
+    for node in graph.nodes:
+        attributes = {f"{k}_{_ATTRIBUTE_SUFFIX[type(v)]}": v for k, v in node.attributes.items()}
+        values[node.output] = g.op(node.op_type, *(values[i] for i in node.inputs), **attributes)
+    return values[graph.output]
 
-    @staticmethod
-    def forward(ctx, x, sizes, scales, roi, spec_args, graph):
-        return _ops.resize_op(x, sizes, scales, roi, *spec_args)
 
-    @staticmethod
-    def symbolic(g, x, sizes, scales, roi, spec_args, graph):
-        spec = _ops._spec(*spec_args)
-        opset = getattr(g, "opset", onnx_tables.MIN_OPSET)
-        if opset < onnx_tables.MIN_OPSET:
-            raise ValueError(f"exporting {spec.describe()} as a table graph needs opset_version >= "
-                             f"{onnx_tables.MIN_OPSET}, got {opset}")
-        traced = _symbolic_shape(x)
-        if traced is not None:  # dynamic_axes on a spatial axis: the traced sizes are not the graph's
-            onnx_tables.check_static(traced[2:], spec, _why_tables(spec))
-        values = {graph.input: x}
-        for name, array in graph.constants.items():
-            values[name] = g.op("Constant", value_t=torch.from_numpy(np.array(array)))
-        for node in graph.nodes:
-            attributes = {f"{k}_{_ATTRIBUTE_SUFFIX[type(v)]}": v for k, v in node.attributes.items()}
-            values[node.output] = g.op(node.op_type, *(values[i] for i in node.inputs), **attributes)
-        return values[graph.output]
+def _is_constant(value) -> bool:
+    from torch.onnx import symbolic_helper
+
+    return value is None or symbolic_helper._is_constant(value)
+
+
+def dynamic_refusal(spec: ResizeSpec, rank: int, scale_factor=None) -> str | None:
+    """Why one ``Resize`` node whose sizes come from the graph (or whose ``scales`` are constants) would not
+    compute ``spec`` on onnxruntime for every input size; None where it does.
+
+    The node computes coordinates in float32 (``float32_divide``) from ``scale = out / in`` (or the given
+    scale), sizes ``floor(float32(in) * float32(scale))``, and copies an axis that keeps its length. It
+    computes the spec for all sizes when: the mode is ONNX's (tables need fixed sizes otherwise); nearest has
+    ``coordinate_arithmetic="float32_divide"`` (another arithmetic flips ties at some sizes; linear and cubic
+    weights differ only by float32 rounding, which the static check accepts too, except ``q16_multiply``);
+    the coordinate mode is the identity at scale 1 (not ``tf_half_pixel_for_nn`` nor
+    ``tf_crop_and_resize``); ``keep_aspect_ratio_policy`` is ``stretch`` (onnxruntime rounds the policy's
+    sizes in float32); cubic has rank 4; each scale factor is 1 or at least 2 (a scale in (1, 2) keeps short
+    axes, which onnxruntime copies) or below 1, with at most 8 fractional bits (so that the float32 product is
+    exact for outputs below 65536).
+    """
+    if spec.beyond_onnx:
+        return f"mode {spec.mode!r} is written as constant Gather tables, computed for fixed sizes"
+    if spec.mode == "nearest" and spec.coordinate_arithmetic != onnxruntime_rules.ARITHMETIC:
+        return (f"nearest with coordinate_arithmetic={spec.coordinate_arithmetic!r} picks other pixels than "
+                f"onnxruntime's {onnxruntime_rules.ARITHMETIC!r} at some sizes")
+    if spec.coordinate_arithmetic == "q16_multiply":
+        return "coordinate_arithmetic='q16_multiply' (fixed point) differs from onnxruntime's float32 coordinates"
+    if spec.coordinate_transformation_mode in ("tf_half_pixel_for_nn", "tf_crop_and_resize"):
+        return (f"coordinate_transformation_mode={spec.coordinate_transformation_mode!r} moves an axis that keeps "
+                "its length, which onnxruntime copies unchanged")
+    if spec.keep_aspect_ratio_policy != "stretch":
+        return (f"keep_aspect_ratio_policy={spec.keep_aspect_ratio_policy!r}: onnxruntime computes the policy's "
+                "sizes in float32")
+    if spec.mode == "cubic" and rank != 4:
+        return f"onnxruntime runs mode 'cubic' on rank-4 inputs only, not rank {rank}"
+    if scale_factor is not None:
+        values = [scale_factor] * (rank - 2) if np.ndim(scale_factor) == 0 else list(scale_factor)
+        for s in values:
+            s = float(s)
+            if 1 < s < 2:
+                return (f"scale_factor {s!r} keeps the length of short axes (floor(in * s) == in), which "
+                        "onnxruntime copies unchanged while the spec moves them")
+            if float(np.float32(s)) != s or not (s * 256).is_integer():
+                return (f"scale_factor {s!r} is not a multiple of 1/256: onnxruntime's float32 output length "
+                        "floor(float32(in) * float32(s)) differs from floor(in * s) at some sizes")
+    return None
+
+
+def traced_symbolic(g, x, sizes, info):
+    """The TorchScript exporter's translation of ``_traced.TracedResize``: the static export where the traced
+    graph fixes every spatial size, else one ``Resize`` node that follows the graph's shapes where
+    ``dynamic_refusal`` allows it, else a ValueError."""
+    from . import _ops
+
+    spec = _ops._spec(*info["spec_args"])
+    plans, shape, requested = info["plans"], info["shape"], info["requested"]
+    rank = len(shape)
+    traced = _symbolic_shape(x)
+    static = traced is not None and all(v is not None for v in traced[2:]) and _is_constant(sizes)
+    policy = _TABLE_GRAPHS[0]
+    if static:
+        _check_tables_opset(g, spec)
+        written, why = node_spec(plans, spec, requested, rank)
+        if spec.beyond_onnx or policy == "always" or why is not None:
+            if why is not None and policy == "strict" and not spec.beyond_onnx:
+                check_exportable(plans, spec, requested, rank)
+            return _table_graph_symbolic(g, x, table_graph(shape, info["dtype"], plans, spec))
+        _check_opset(getattr(g, "opset", MIN_OPSET), written)
+        attributes = dict(written.to_onnx(), axes=list(range(2, rank)))
+        return _resize_node_symbolic(g, x, _node_inputs(plans, written, requested), attributes)
+    why = dynamic_refusal(spec, rank, info["scale_factor"])
+    if why is not None:
+        raise ValueError(
+            f"cannot export {spec.describe()} with dynamic spatial sizes: {why}. Export with static spatial "
+            "sizes (no spatial dynamic_axes, size from Python ints), or use a spec that one Resize node "
+            "computes at every size (see consistent_resize_torch._onnx.dynamic_refusal)"
+        )
+    written = spec
+    if spec.exclude_outside and not (spec.mode == "cubic" or spec.antialias):
+        written = spec.replace(exclude_outside=0)  # one tap or clamped taps: no effect, onnxruntime refuses it
+    _check_opset(getattr(g, "opset", MIN_OPSET), written)
+    attributes = dict(written.to_onnx(), axes=list(range(2, rank)))
+    roi = None if plans[0].roi is None else [p.roi[0] for p in plans] + [p.roi[1] for p in plans]
+    if sizes is None:
+        return _resize_node_symbolic(g, x, (roi, [float(p.scale) for p in plans], None), attributes)
+    return _resize_node_symbolic(g, x, (roi, None, None), attributes, sizes=sizes)
+
+
+def _check_tables_opset(g, spec: ResizeSpec) -> None:
+    opset = getattr(g, "opset", onnx_tables.MIN_OPSET)
+    if opset < onnx_tables.MIN_OPSET:
+        raise ValueError(f"exporting {spec.describe()} needs opset_version >= {onnx_tables.MIN_OPSET}, got {opset}")
 
 
 def export_tables(x: torch.Tensor, plans: list[AxisPlan], spec: ResizeSpec) -> torch.Tensor:
-    """The resize of ``x`` as the table graph (a spec beyond ONNX Resize), for either exporter."""
-    if torch.jit.is_tracing():
-        with warnings.catch_warnings():  # the traced spatial shape is meant to be constant
-            warnings.simplefilter("ignore", torch.jit.TracerWarning)
-            shape = tuple(int(v) for v in x.shape)
-        graph = table_graph(shape, x.dtype, plans, spec)
-        sizes = [int(p.out_size) for p in plans]
-        scales = None if plans[0].scale is None else [float(p.scale) for p in plans]
-        roi = None if plans[0].roi is None else [p.roi[0] for p in plans] + [p.roi[1] for p in plans]
-        return _LegacyTables.apply(x, sizes, scales, roi, _ops.spec_args(spec), graph)
+    """The resize of ``x`` as the table graph, for the dynamo exporter."""
     graph = table_graph(tuple(x.shape), x.dtype, plans, spec)
     values = {graph.input: x}
     for name, array in graph.constants.items():

@@ -127,12 +127,8 @@ def _run(x: torch.Tensor, call: dict, target: ResizeSpec | None, location: str |
         raise UnsupportedCall(
             f"{where}: F.interpolate({_format_arguments(call)}) cannot be converted: {error}"
         ) from None
-    size = planned.size
-    if torch.jit.is_tracing() and isinstance(size, (list, tuple)):
-        # torch.jit.trace records shape entries as traced values, which resize() does not take yet (the
-        # dynamic-shape work is elsewhere): the trace keeps this call's sizes as constants
-        size = tuple(int(v) for v in size)
-    return resize(x, size, planned.scale_factor, spec=planned.spec if target is None else target)
+    # under torch.jit.trace size entries are traced values: resize() follows them (consistent_resize_torch._traced)
+    return resize(x, planned.size, planned.scale_factor, spec=planned.spec if target is None else target)
 
 
 class _ResizeMode(TorchFunctionMode):

@@ -134,6 +134,12 @@ def resize(
     check_input(x)
     given = spec
     spec = resolve_spec(spec, preset)
+    if torch.jit.is_tracing():  # torch.jit.trace, torch.onnx.export(dynamo=False): sizes follow the shapes
+        from . import _traced
+
+        shape = _traced.concrete_size(tuple(x.shape))
+        plans = plan(shape, _traced.concrete_size(size), scale_factor, spec, roi)
+        return _traced.traced_resize(x, size, scale_factor, spec, roi, plans, shape)
     plans = plan(tuple(x.shape), size, scale_factor, spec, roi)
     sizes = [p.out_size for p in plans]
     scales = None if plans[0].scale is None else [float(p.scale) for p in plans]
@@ -145,7 +151,9 @@ def resize(
 
         requested = None
         if size is not None:
-            requested = check_sizes(tuple(size) if isinstance(size, torch.Size) else size, len(plans))
+            entries = tuple(size) if isinstance(size, (list, tuple)) else (size,) * len(plans)
+            static = all(_is_static(v) for v in entries)  # else symbolic (dynamo with dynamic_shapes)
+            requested = check_sizes(entries, len(plans)) if static else entries
         return export_resize(x, plans, spec, requested)
     args = (sizes, scales, roi_flat, *_ops.spec_args(spec))
     if key is not None:
