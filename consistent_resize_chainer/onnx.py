@@ -42,7 +42,7 @@ from consistent_resize.arguments import plan_axes
 from consistent_resize.presets import PRESETS
 from consistent_resize.spec import ResizeSpec
 from consistent_resize.tables import axis_table
-from consistent_resize_tools.runtimes import onnxruntime as onnxruntime_rules
+from consistent_resize_tools.runtimes import export_rules
 
 from ._import import import_chainer
 from .drop_in import chainer_preset
@@ -84,8 +84,9 @@ def resize_nodes(params, spec: ResizeSpec, input_shape, size=None, scale_factor=
     if spec.beyond_onnx or _TABLE_GRAPHS[0] == "always":
         return table_nodes(params, spec, input_shape, plans)
     requested = None if size is None else [int(v) for v in _per_axis(size, ndim - 2)]
-    written = onnxruntime_rules.normalised(spec, plans, scales_given=scale_factor is not None)
-    why = onnxruntime_rules.mismatch(written, plans, requested, rank=ndim)
+    rules = export_rules(_TABLE_GRAPHS[1])
+    written = rules.normalised(spec, plans, scales_given=scale_factor is not None)
+    why = rules.mismatch(written, plans, requested, rank=ndim)
     if why is not None:
         if _TABLE_GRAPHS[0] == "strict":
             raise ValueError(f"cannot export {spec.describe()} as one ONNX Resize node for these sizes: {why}. "
@@ -173,18 +174,20 @@ CONVERTERS = {"ConsistentResize": convert_resize, "ResizeImages": convert_resize
 
 
 #: The table-graph policy of the export in progress (``export``'s ``table_graphs``).
-_TABLE_GRAPHS = ["mismatch"]
+_TABLE_GRAPHS = ["mismatch", "onnxruntime"]  # and the target runtime
 
 
 def export(model, args, filename=None, *, opset_version: int = OPSET, external_converters=None,
-           table_graphs: str = "mismatch", **kwargs):
+           table_graphs: str = "mismatch", runtime: str = "onnxruntime", **kwargs):
     """``onnx_chainer.export`` with ``CONVERTERS`` (``F.resize_images`` exported as Chainer computes it)
     and opset 19 by default; other keywords are passed on.
 
     ``table_graphs``: when a resize is written as a table graph (Gather/Mul/Add with constant tables)
     instead of one ``Resize`` node: ``"mismatch"`` (a spec no node expresses, and where onnxruntime would
     compute the node otherwise for these sizes), ``"strict"`` (only a spec no node expresses; a ValueError
-    with the reason where a node would compute otherwise), ``"always"``.
+    with the reason where a node would compute otherwise), ``"always"``. ``runtime``: the runtime the model is
+    for, whose measured rules decide (``"onnxruntime"``, ``"openvino"`` at f32 precision, ``"tract"``;
+    ``consistent_resize_tools.runtimes``).
 
     Example:
         >>> import chainer, chainer.functions as F
@@ -197,12 +200,14 @@ def export(model, args, filename=None, *, opset_version: int = OPSET, external_c
     chainer = import_chainer()
     quiet = chainer.disable_experimental_feature_warning
     chainer.disable_experimental_feature_warning = True
-    previous, _TABLE_GRAPHS[0] = _TABLE_GRAPHS[0], onnx_tables.check_policy(table_graphs)
+    export_rules(runtime)  # a ValueError naming the runtimes
+    previous = list(_TABLE_GRAPHS)
+    _TABLE_GRAPHS[:] = [onnx_tables.check_policy(table_graphs), runtime]
     try:
         return _export(model, args, filename, opset_version, converters, kwargs)
     finally:
         chainer.disable_experimental_feature_warning = quiet
-        _TABLE_GRAPHS[0] = previous
+        _TABLE_GRAPHS[:] = previous
 
 
 def _export(model, args, filename, opset_version, converters, kwargs):

@@ -30,7 +30,7 @@ from consistent_resize import onnx_tables
 from consistent_resize.arguments import AxisPlan
 from consistent_resize.spec import ResizeSpec
 from consistent_resize.tables import axis_table
-from consistent_resize_tools.runtimes import onnxruntime as onnxruntime_rules
+from consistent_resize_tools.runtimes import export_rules, onnxruntime as onnxruntime_rules
 
 from . import _ops
 
@@ -49,11 +49,12 @@ _ONNX_TYPES = {
 
 
 def node_spec(plans: list[AxisPlan], spec: ResizeSpec, requested=None, rank: int = 4) -> tuple[ResizeSpec, str | None]:
-    """(the spec the ``Resize`` node carries, why onnxruntime would compute something else from it for these
-    sizes or None). ``requested``: the caller's ``size`` (the node carries it when
+    """(the spec the ``Resize`` node carries, why the target runtime (``table_graphs(runtime=...)``, default
+    onnxruntime) would compute something else from it for these sizes or None). ``requested``: the caller's ``size`` (the node carries it when
     ``keep_aspect_ratio_policy`` is not ``stretch``)."""
-    written = onnxruntime_rules.normalised(spec, plans, scales_given=plans[0].scale is not None and requested is None)
-    return written, onnxruntime_rules.mismatch(written, plans, requested, rank=rank)
+    rules = export_rules(_TABLE_GRAPHS[1])
+    written = rules.normalised(spec, plans, scales_given=plans[0].scale is not None and requested is None)
+    return written, rules.mismatch(written, plans, requested, rank=rank)
 
 
 def check_exportable(plans: list[AxisPlan], spec: ResizeSpec, requested=None, rank: int = 4) -> None:
@@ -148,7 +149,7 @@ def _dynamic_resize(x: torch.Tensor, plans: list[AxisPlan], spec: ResizeSpec, re
     ``dynamic_shapes`` on a spatial axis), or with constant ``scales``; a ValueError where
     ``dynamic_refusal`` says the node would not compute the spec at every size."""
     scale_factor = None if plans[0].scale is None else [p.scale for p in plans]
-    why = dynamic_refusal(spec, x.dim(), scale_factor)
+    why = dynamic_refusal(spec, x.dim(), scale_factor, _TABLE_GRAPHS[1])
     if why is not None:
         raise ValueError(
             f"cannot export {spec.describe()} with dynamic spatial sizes: {why}. Export with static spatial "
@@ -172,16 +173,18 @@ def _dynamic_resize(x: torch.Tensor, plans: list[AxisPlan], spec: ResizeSpec, re
 
 # -- specs beyond ONNX Resize: the table graph (consistent_resize.onnx_tables) ---------------------------
 
-_TABLE_GRAPHS = ["mismatch"]  # the policy in force (table_graphs)
+_TABLE_GRAPHS = ["mismatch", "onnxruntime"]  # the policy and the target runtime in force (table_graphs)
 
 
 @contextlib.contextmanager
-def table_graphs(when: str = "mismatch"):
-    """Within the block, ``torch.onnx.export`` writes resizes as table graphs (Gather/Mul/Add with constant
-    tables, ``consistent_resize.onnx_tables``) ``when``:
+def table_graphs(when: str = "mismatch", *, runtime: str = "onnxruntime"):
+    """Within the block, ``torch.onnx.export`` writes models for ``runtime`` (``"onnxruntime"``, ``"openvino"``
+    at f32 precision, ``"tract"``: whose measured rules, ``consistent_resize_tools.runtimes``, decide), and
+    writes resizes as table graphs (Gather/Mul/Add with constant tables, ``consistent_resize.onnx_tables``)
+    ``when``:
 
     - ``"mismatch"`` (the default, also outside any block): a spec beyond ONNX Resize, and an ONNX spec whose
-      ``Resize`` node onnxruntime would compute otherwise for the sizes at hand (or refuse);
+      ``Resize`` node the runtime would compute otherwise for the sizes at hand (or refuse);
     - ``"strict"``: only a spec beyond ONNX Resize; an ONNX spec whose node would compute otherwise raises a
       ValueError naming the reason (for models that must be one ``Resize`` node per resize);
     - ``"always"``: every resize (static spatial sizes; the batch stays free).
@@ -190,13 +193,17 @@ def table_graphs(when: str = "mismatch"):
         >>> import torch, consistent_resize_torch
         >>> with consistent_resize_torch.table_graphs("strict"):  # doctest: +SKIP
         ...     torch.onnx.export(model, (x,), "model.onnx", dynamo=False)
+        >>> with consistent_resize_torch.table_graphs(runtime="openvino"):  # doctest: +SKIP
+        ...     torch.onnx.export(model, (x,), "model_for_openvino.onnx", dynamo=False)
     """
     when = onnx_tables.check_policy(when)
-    previous, _TABLE_GRAPHS[0] = _TABLE_GRAPHS[0], when
+    export_rules(runtime)  # a ValueError naming the runtimes
+    previous = list(_TABLE_GRAPHS)
+    _TABLE_GRAPHS[:] = [when, runtime]
     try:
         yield
     finally:
-        _TABLE_GRAPHS[0] = previous
+        _TABLE_GRAPHS[:] = previous
 
 _TORCH_DTYPES = {"float32": torch.float32, "float64": torch.float64, "float16": torch.float16,
                  "bfloat16": torch.bfloat16, "int64": torch.int64, "bool": torch.bool}
@@ -251,7 +258,7 @@ def _is_constant(value) -> bool:
     return value is None or symbolic_helper._is_constant(value)
 
 
-def dynamic_refusal(spec: ResizeSpec, rank: int, scale_factor=None) -> str | None:
+def dynamic_refusal(spec: ResizeSpec, rank: int, scale_factor=None, runtime: str = "onnxruntime") -> str | None:
     """Why one ``Resize`` node whose sizes come from the graph (or whose ``scales`` are constants) would not
     compute ``spec`` on onnxruntime for every input size; None where it does.
 
@@ -268,6 +275,9 @@ def dynamic_refusal(spec: ResizeSpec, rank: int, scale_factor=None) -> str | Non
     """
     if spec.beyond_onnx:
         return f"mode {spec.mode!r} is written as constant Gather tables, computed for fixed sizes"
+    if runtime != "onnxruntime":
+        return (f"the rules of runtime {runtime!r} were measured at fixed sizes; dynamic sizes are exported for "
+                "onnxruntime only")
     if spec.mode == "nearest" and spec.coordinate_arithmetic != onnxruntime_rules.ARITHMETIC:
         return (f"nearest with coordinate_arithmetic={spec.coordinate_arithmetic!r} picks other pixels than "
                 f"onnxruntime's {onnxruntime_rules.ARITHMETIC!r} at some sizes")
@@ -316,7 +326,7 @@ def traced_symbolic(g, x, sizes, info):
         _check_opset(getattr(g, "opset", MIN_OPSET), written)
         attributes = dict(written.to_onnx(), axes=list(range(2, rank)))
         return _resize_node_symbolic(g, x, _node_inputs(plans, written, requested), attributes)
-    why = dynamic_refusal(spec, rank, info["scale_factor"])
+    why = dynamic_refusal(spec, rank, info["scale_factor"], _TABLE_GRAPHS[1])
     if why is not None:
         raise ValueError(
             f"cannot export {spec.describe()} with dynamic spatial sizes: {why}. Export with static spatial "

@@ -41,7 +41,9 @@ def size_tensor(size, spatial: int):
                 raise TypeError(f"size entries must be integers or 0-d integer tensors, got {v!r}")
             values.append(v.to(torch.int64))
         else:
-            values.append(torch.tensor(v, dtype=torch.int64))
+            with warnings.catch_warnings():  # a Python int is meant to be a constant of the trace
+                warnings.simplefilter("ignore", torch.jit.TracerWarning)
+                values.append(torch.tensor(v, dtype=torch.int64))
     return torch.stack(values)
 
 
@@ -58,8 +60,11 @@ def concrete_size(size):
 
 def _plan(x, sizes, info):
     spec = _ops._spec(*info["spec_args"])
-    size = None if sizes is None else tuple(int(v) for v in sizes.tolist())
-    return plan_axes(tuple(int(v) for v in x.shape[2:]), size, info["scale_factor"], spec, info["roi"])
+    with warnings.catch_warnings():  # at trace time the shapes are traced values; each run reads its own
+        warnings.simplefilter("ignore", torch.jit.TracerWarning)
+        size = None if sizes is None else tuple(int(v) for v in sizes.tolist())
+        in_sizes = tuple(int(v) for v in x.shape[2:])
+    return plan_axes(in_sizes, size, info["scale_factor"], spec, info["roi"])
 
 
 def _op_arguments(plans):

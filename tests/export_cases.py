@@ -2,11 +2,13 @@
 shape and ``size``/``scale_factor``, exported by PyTorch (``torch.onnx.export``) or Chainer (``onnx_chainer``
 through ``consistent_resize_chainer.onnx.export``) and run by onnxruntime against the framework's own output.
 
-``outcome`` sorts one case into ``ok`` (onnxruntime computes the framework's output), ``exporter refused``
-(the exporter raised), ``onnxruntime refused`` (the model does not load or run) or ``differs``.
+``outcome`` sorts one case into ``ok`` (the runtime computes the framework's output), ``exporter refused``
+(the exporter raised), ``runtime refused`` (the model does not load or run) or ``differs``; ``runtime=``
+exports for and runs on OpenVINO (f32) or tract instead.
 ``tests/test_export_policy.py`` asserts ``ok`` on hypothesis-drawn seeds; run this file to count outcomes:
 
     .venv/bin/python tests/export_cases.py --cases 300 --seed 0 [--exporter torch|chainer] [--strict]
+    .venv-modern/bin/python tests/export_cases.py --exporter torch --runtime openvino|tract
 """
 
 from __future__ import annotations
@@ -59,6 +61,27 @@ def random_case(rng: np.random.Generator):
     return spec, shape, None, tuple(pick(SCALES) for _ in spatial)
 
 
+def _openvino(model_bytes: bytes, x: np.ndarray):
+    import openvino
+
+    core = openvino.Core()
+    compiled = core.compile_model(core.read_model(model=model_bytes), "CPU", {"INFERENCE_PRECISION_HINT": "f32"})
+    return compiled(x)[0]
+
+
+def _tract(model_bytes: bytes, x: np.ndarray):
+    import os
+    import tempfile
+
+    import tract
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "model.onnx")
+        with open(path, "wb") as f:
+            f.write(model_bytes)
+        return tract.onnx().load(path).into_model().into_runnable().run([x])[0].to_numpy()
+
+
 def _onnxruntime(model_bytes: bytes, x: np.ndarray):
     import onnxruntime
 
@@ -67,7 +90,7 @@ def _onnxruntime(model_bytes: bytes, x: np.ndarray):
     return session.run(None, {session.get_inputs()[0].name: x})[0]
 
 
-def torch_export(spec, size, scale, x, strict=False) -> tuple[np.ndarray, bytes]:
+def torch_export(spec, size, scale, x, strict=False, runtime="onnxruntime") -> tuple[np.ndarray, bytes]:
     """The PyTorch output and the ``torch.onnx.export`` (TorchScript exporter, opset 19) model bytes."""
     import torch
 
@@ -80,13 +103,16 @@ def torch_export(spec, size, scale, x, strict=False) -> tuple[np.ndarray, bytes]
     t = torch.from_numpy(x)
     expected = Model()(t).numpy()
     buffer = io.BytesIO()
-    policy = crt.table_graphs("strict") if strict else contextlib.nullcontext()
+    if strict or runtime != "onnxruntime":
+        policy = crt.table_graphs("strict" if strict else "mismatch", runtime=runtime)
+    else:
+        policy = contextlib.nullcontext()  # the default
     with policy:
         torch.onnx.export(Model(), (t,), buffer, opset_version=19, dynamo=False)
     return expected, buffer.getvalue()
 
 
-def chainer_export(spec, size, scale, x, strict=False) -> tuple[np.ndarray, bytes]:
+def chainer_export(spec, size, scale, x, strict=False, runtime="onnxruntime") -> tuple[np.ndarray, bytes]:
     """The Chainer output and the ``consistent_resize_chainer.onnx.export`` model bytes."""
     from consistent_resize_chainer._import import import_chainer
 
@@ -96,39 +122,43 @@ def chainer_export(spec, size, scale, x, strict=False) -> tuple[np.ndarray, byte
 
     model = chainer.Sequential(crc.Resize(size, scale, spec=spec))
     expected = model(x).array
-    proto = cro.export(model, x, table_graphs="strict") if strict else cro.export(model, x)
+    if strict or runtime != "onnxruntime":
+        proto = cro.export(model, x, table_graphs="strict" if strict else "mismatch", runtime=runtime)
+    else:
+        proto = cro.export(model, x)  # the defaults
     return expected, proto.SerializeToString()
 
 
 EXPORTERS = {"torch": torch_export, "chainer": chainer_export}
+RUNNERS = {"onnxruntime": _onnxruntime, "openvino": _openvino, "tract": _tract}
 
 
-def outcome(exporter: str, case, seed: int = 0, strict: bool = False) -> tuple[str, str]:
-    """(outcome, detail) of exporting ``case`` with ``exporter`` and running it in onnxruntime; ``skip``
+def outcome(exporter: str, case, seed: int = 0, strict: bool = False, runtime: str = "onnxruntime") -> tuple[str, str]:
+    """(outcome, detail) of exporting ``case`` with ``exporter`` for ``runtime`` and running it there; ``skip``
     where the framework itself refuses the case (an output length of 0)."""
     spec, shape, size, scale = case
     x = np.random.default_rng(seed).uniform(-10, 10, size=shape).astype(np.float32)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            expected, model = EXPORTERS[exporter](spec, size, scale, x, strict=strict)
+            expected, model = EXPORTERS[exporter](spec, size, scale, x, strict=strict, runtime=runtime)
         except ValueError as error:
             if "export" in str(error) or "onnxruntime" in str(error):
                 return "exporter refused", str(error)
             return "skip", str(error)
     # the exporter's own warnings about the result (onnx_chainer's deprecation chatter aside)
     warned = [str(w.message) for w in caught if "onnxruntime" in str(w.message) or "runtime" in str(w.message)]
-    result, detail = _run_and_compare(model, x, expected)
+    result, detail = _run_and_compare(model, x, expected, RUNNERS[runtime])
     if warned and result != "ok":
         return result + " (warned)", detail
     return ("ok (warned)" if warned else result), detail
 
 
-def _run_and_compare(model: bytes, x: np.ndarray, expected: np.ndarray) -> tuple[str, str]:
+def _run_and_compare(model: bytes, x: np.ndarray, expected: np.ndarray, run=_onnxruntime) -> tuple[str, str]:
     try:
-        got = _onnxruntime(model, x)
-    except Exception as error:  # noqa: BLE001 - any load or run failure of onnxruntime counts
-        return "onnxruntime refused", str(error).splitlines()[0][:200]
+        got = run(model, x)
+    except Exception as error:  # noqa: BLE001 - any load or run failure of the runtime counts
+        return "runtime refused", str(error).splitlines()[0][:200]
     if got.shape != expected.shape:
         return "differs", f"shape {got.shape} vs {expected.shape}"
     error = float(np.abs(got.astype(np.float64) - expected).max(initial=0.0))
@@ -137,12 +167,12 @@ def _run_and_compare(model: bytes, x: np.ndarray, expected: np.ndarray) -> tuple
     return "ok", ""
 
 
-def count(exporter: str, cases: int, seed: int, strict: bool = False) -> collections.Counter:
+def count(exporter: str, cases: int, seed: int, strict: bool = False, runtime: str = "onnxruntime") -> collections.Counter:
     rng = np.random.default_rng(seed)
     counts = collections.Counter()
     for i in range(cases):
         case = random_case(rng)
-        result, detail = outcome(exporter, case, seed=i, strict=strict)
+        result, detail = outcome(exporter, case, seed=i, strict=strict, runtime=runtime)
         counts[result] += 1
         if result not in ("ok", "skip") and counts[result] <= 3:
             print(f"  {exporter} {result}: {case} -- {detail[:160]}")
@@ -155,10 +185,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--exporter", choices=sorted(EXPORTERS), action="append")
     parser.add_argument("--strict", action="store_true")
+    parser.add_argument("--runtime", choices=sorted(RUNNERS), default="onnxruntime")
     args = parser.parse_args()
     for exporter in args.exporter or sorted(EXPORTERS):
-        counts = count(exporter, args.cases, args.seed, args.strict)
-        print(f"{exporter}: {args.cases} random exports (seed {args.seed}): " +
+        counts = count(exporter, args.cases, args.seed, args.strict, args.runtime)
+        print(f"{exporter} for {args.runtime}: {args.cases} random exports (seed {args.seed}): " +
               ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 
 

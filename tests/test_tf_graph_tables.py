@@ -128,7 +128,9 @@ EXTENSION_ARITHMETICS = sorted({p.spec.coordinate_arithmetic for p in EXTENSION_
 @st.composite
 def extension_specs(draw):
     """A spec of an extension mode with default or other kernel parameters (area: antialias 0)."""
-    mode = draw(st.sampled_from(EXTENSION_MODES))
+    # spline (dense B-spline tables) has no in-graph port; graph_tables refuses it by name (found by make fuzz,
+    # seed 2811573271)
+    mode = draw(st.sampled_from([m for m in EXTENSION_MODES if m != "spline"]))
     arithmetics = EXTENSION_ARITHMETICS + [a for a in COORDINATE_ARITHMETICS if a not in EXTENSION_ARITHMETICS]
     # the modes whose tables are built without a kernel allow one coordinate mode
     fixed = {"adaptive_average": "half_pixel", "area_two_tap": "asymmetric"}.get(mode)

@@ -6,8 +6,9 @@ and the sizes at hand (one ``AxisPlan`` per resized axis, the ``sizes`` or ``sca
 - ``normalised(spec, plans, scales_given)``: the spec whose attributes the node should carry: attributes that
   have no effect for these sizes and that the runtime refuses are dropped (never one that changes the result).
 - ``refusal(spec)``: why the runtime refuses to load such a node (None: it loads it).
-- ``mismatch(spec, plans, requested=None)``: why the runtime would compute something other than the spec for
-  these sizes (None: it computes the spec, to float32 rounding, and nearest picks exactly).
+- ``mismatch(spec, plans, requested=None, rank=None)``: why the runtime would compute something other than the
+  spec for these sizes (None: it computes the spec, to float32 rounding, and nearest picks exactly); ``rank``:
+  the input's rank where known.
 
 The exporters (``consistent_resize_torch``, ``consistent_resize_chainer``) read these rules to decide between
 one ``Resize`` node and the exact table graph (``consistent_resize.onnx_tables``); ``audit --runtime`` reads
@@ -24,6 +25,10 @@ RUNTIMES = {"onnxruntime": onnxruntime, "openvino": openvino, "openvino-default"
             "litert": litert}
 
 
+#: The runtimes an exporter can target (``runtime=``): ONNX runtimes that compute float32 where asked.
+EXPORT_RUNTIMES = ("onnxruntime", "openvino", "tract")
+
+
 def rules(name: str):
     """The rules module of the runtime ``name``."""
     from consistent_resize._names import check_choice
@@ -31,4 +36,15 @@ def rules(name: str):
     return RUNTIMES[check_choice("runtime", name, RUNTIMES)]
 
 
-__all__ = ["RUNTIMES", "rules"]
+def export_rules(name: str):
+    """The rules module an exporter asks for ``runtime=name`` (one of ``EXPORT_RUNTIMES``)."""
+    from consistent_resize._names import check_choice
+
+    if name == "openvino-default":
+        raise ValueError("runtime='openvino-default' computes in the machine's default precision (bf16 on CPUs "
+                         "with bf16), where no graph gives float32 results: compile with "
+                         "INFERENCE_PRECISION_HINT='f32' and export for runtime='openvino'")
+    return RUNTIMES[check_choice("runtime", name, EXPORT_RUNTIMES)]
+
+
+__all__ = ["EXPORT_RUNTIMES", "RUNTIMES", "export_rules", "rules"]

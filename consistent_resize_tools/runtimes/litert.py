@@ -69,7 +69,7 @@ def normalised(spec: ResizeSpec, plans: Sequence[AxisPlan], scales_given: bool) 
     return spec
 
 
-def mismatch(spec: ResizeSpec, plans: Sequence[AxisPlan], requested=None) -> str | None:
+def mismatch(spec: ResizeSpec, plans: Sequence[AxisPlan], requested=None, rank: int | None = None) -> str | None:
     """Why no LiteRT builtin computes ``spec`` for these plans (None: one does, ``builtin_for``)."""
     why = refusal(spec)
     if why is not None:

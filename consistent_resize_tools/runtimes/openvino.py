@@ -67,7 +67,7 @@ def normalised(spec: ResizeSpec, plans: Sequence[AxisPlan], scales_given: bool) 
     return spec
 
 
-def mismatch(spec: ResizeSpec, plans: Sequence[AxisPlan], requested=None) -> str | None:
+def mismatch(spec: ResizeSpec, plans: Sequence[AxisPlan], requested=None, rank: int | None = None) -> str | None:
     """Why OpenVINO (f32) would not compute ``spec`` for these axis plans (None: it computes the spec)."""
     why = refusal(spec)
     if why is None and spec.keep_aspect_ratio_policy != "stretch" and requested is not None:
@@ -101,7 +101,7 @@ def default_precision() -> str | None:
     return hint.get_type_name() if hasattr(hint, "get_type_name") else str(hint)
 
 
-def _default_mismatch(spec: ResizeSpec, plans: Sequence[AxisPlan], requested=None) -> str | None:
+def _default_mismatch(spec: ResizeSpec, plans: Sequence[AxisPlan], requested=None, rank: int | None = None) -> str | None:
     precision = default_precision()
     if precision is None:
         return ("OpenVINO's default precision depends on the machine (bf16 where the CPU has it) and OpenVINO "

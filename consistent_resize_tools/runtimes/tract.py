@@ -25,6 +25,7 @@ from consistent_resize.arguments import AxisPlan
 from consistent_resize.spec import ResizeSpec
 
 from . import _checks
+from . import onnxruntime as _ort
 
 NAME = "tract"
 MEASURED = ("0.23.9", "0.23.9")
@@ -37,6 +38,8 @@ RULES = (
     "`pytorch_half_pixel` with an output length 1: not the spec's coordinate",
     "`tf_crop_and_resize` with a `roi` beyond the input (outputs taking `extrapolation_value`): other values",
     "nearest picks at a tie that float32 rounding moves (e.g. asymmetric 7 -> 8, `round_prefer_ceil`, at 3.5)",
+    "nearest with `exclude_outside=1`: a pick beyond the input is written as 0 (the spec clamps it; found by "
+    "random exports for tract, `tests/export_cases.py --runtime tract`)",
 )
 
 
@@ -51,12 +54,19 @@ def normalised(spec: ResizeSpec, plans: Sequence[AxisPlan], scales_given: bool) 
     """The spec to write into the node (``keep_aspect_ratio_policy`` has no effect with ``scales``)."""
     if scales_given and spec.keep_aspect_ratio_policy != "stretch":
         spec = spec.replace(keep_aspect_ratio_policy="stretch")
+    if spec.mode == "nearest" and spec.exclude_outside:
+        candidate = spec.replace(exclude_outside=0)  # no effect in the spec: a nearest pick is clamped
+        if _ort.same_tables(spec, candidate, plans):
+            spec = candidate
     return spec
 
 
-def mismatch(spec: ResizeSpec, plans: Sequence[AxisPlan], requested=None) -> str | None:
+def mismatch(spec: ResizeSpec, plans: Sequence[AxisPlan], requested=None, rank: int | None = None) -> str | None:
     """Why tract would not compute ``spec`` for these axis plans (None: it computes the spec)."""
     why = refusal(spec)
+    if why is None and spec.mode == "nearest" and spec.exclude_outside:
+        why = ("tract writes 0 for a nearest pick beyond the input when exclude_outside=1 (measured: ceil at the "
+               "last output of 5 -> 8); the spec clamps it")
     if why is None and spec.keep_aspect_ratio_policy != "stretch" and requested is not None:
         common = plans[0].scale
         lengths = [int(np.floor(np.float32(common) * np.float32(p.in_size) + np.float32(0.5))) for p in plans]
