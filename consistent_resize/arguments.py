@@ -12,11 +12,24 @@ Output size (ONNX):
 from __future__ import annotations
 
 import math
+import os
 import numbers
 from typing import Any, NamedTuple, Sequence
 
 from ._names import check_choice
 from .spec import ResizeSpec
+
+
+#: Where a user sees every preset name (named in the error for an unknown preset).
+PRESET_LISTING = "`consistent-resize presets`"
+
+#: The largest output, in elements, that planning accepts (2**31: 8 GiB of float32). A larger one is
+#: refused before anything is allocated (``check_output_size``). Override: set this attribute, or the
+#: environment variable ``CONSISTENT_RESIZE_MAX_OUTPUT_ELEMENTS`` (read at each call); either wins
+#: over the default, the attribute over the variable once set to something other than None.
+MAX_OUTPUT_ELEMENTS: int | None = None
+DEFAULT_MAX_OUTPUT_ELEMENTS = 2**31
+_LIMIT_VARIABLE = "CONSISTENT_RESIZE_MAX_OUTPUT_ELEMENTS"
 
 
 class AxisPlan(NamedTuple):
@@ -36,7 +49,7 @@ def resolve_spec(spec: ResizeSpec | None = None, preset: str | None = None) -> R
         from .presets import EXTENSION_PRESETS, PRESETS
 
         known = {**PRESETS, **EXTENSION_PRESETS}
-        return known[check_choice("preset", preset, known)].spec
+        return known[check_choice("preset", preset, known, listing=PRESET_LISTING)].spec
     if spec is None:
         return ResizeSpec()
     if not isinstance(spec, ResizeSpec):
@@ -147,7 +160,36 @@ def plan_axes(
                     f"scale_factor {s!r} gives output size {o} for input size {i} (resized axis {axis}); "
                     "the output size must be >= 1"
                 )
+    check_output_size(sizes)
     return [AxisPlan(int(i), o, s, r) for i, o, s, r in zip(in_sizes, sizes, scales, rois)]
+
+
+def output_limit() -> int:
+    """The largest number of output elements per image and channel that planning accepts (see
+    ``MAX_OUTPUT_ELEMENTS``)."""
+    if MAX_OUTPUT_ELEMENTS is not None:
+        return int(MAX_OUTPUT_ELEMENTS)
+    value = os.environ.get(_LIMIT_VARIABLE)
+    if value is None:
+        return DEFAULT_MAX_OUTPUT_ELEMENTS
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{_LIMIT_VARIABLE} must be an integer, got {value!r}") from None
+
+
+def check_output_size(sizes) -> None:
+    """Refuse, before anything is allocated, resized axes whose product exceeds ``output_limit()`` (the
+    output of one image and channel), naming the size and the float32 memory it would need."""
+    elements = math.prod(int(v) for v in sizes)
+    limit = output_limit()
+    if elements > limit:
+        shape = "x".join(str(int(v)) for v in sizes)
+        raise ValueError(
+            f"output size {shape} is too large: {elements} elements per image and channel "
+            f"({elements * 4 / 2**30:.3g} GiB of float32), over the limit of {limit}; give a smaller size or "
+            f"scale_factor, or raise consistent_resize.arguments.MAX_OUTPUT_ELEMENTS ({_LIMIT_VARIABLE})"
+        )
 
 
 def check_size_or_scale(size: Any, scale_factor: Any) -> None:
