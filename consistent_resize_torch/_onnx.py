@@ -21,7 +21,6 @@ table graph. No path only warns.
 from __future__ import annotations
 
 import contextlib
-import warnings
 
 import numpy as np
 import torch
@@ -149,17 +148,7 @@ def _dynamic_resize(x: torch.Tensor, plans: list[AxisPlan], spec: ResizeSpec, re
     ``dynamic_shapes`` on a spatial axis), or with constant ``scales``; a ValueError where
     ``dynamic_refusal`` says the node would not compute the spec at every size."""
     scale_factor = None if plans[0].scale is None else [p.scale for p in plans]
-    why = dynamic_refusal(spec, x.dim(), scale_factor, _TABLE_GRAPHS[1])
-    if why is not None:
-        raise ValueError(
-            f"cannot export {spec.describe()} with dynamic spatial sizes: {why}. Export with static spatial "
-            "sizes, or use a spec that one Resize node computes at every size "
-            "(see consistent_resize_torch._onnx.dynamic_refusal)"
-        )
-    written = spec
-    if spec.exclude_outside and not (spec.mode == "cubic" or spec.antialias):
-        written = spec.replace(exclude_outside=0)  # one tap or clamped taps: no effect, onnxruntime refuses it
-    attributes = dict(written.to_onnx(), axes=list(range(2, x.dim())))
+    attributes = dict(dynamic_node_spec(spec, x.dim(), scale_factor).to_onnx(), axes=list(range(2, x.dim())))
     roi = None if plans[0].roi is None else [p.roi[0] for p in plans] + [p.roi[1] for p in plans]
     inputs = [x, torch.tensor([] if roi is None else roi, dtype=torch.float32)]
     if scale_factor is not None:
@@ -304,6 +293,21 @@ def dynamic_refusal(spec: ResizeSpec, rank: int, scale_factor=None, runtime: str
     return None
 
 
+def dynamic_node_spec(spec: ResizeSpec, rank: int, scale_factor=None) -> ResizeSpec:
+    """The spec of the one ``Resize`` node of a dynamic-size export (``exclude_outside`` dropped where it has
+    no effect and onnxruntime refuses it), or a ValueError with ``dynamic_refusal``'s reason."""
+    why = dynamic_refusal(spec, rank, scale_factor, _TABLE_GRAPHS[1])
+    if why is not None:
+        raise ValueError(
+            f"cannot export {spec.describe()} with dynamic spatial sizes: {why}. Export with static spatial "
+            "sizes (no spatial dynamic_axes / dynamic_shapes, size from Python ints), or use a spec that one "
+            "Resize node computes at every size (see consistent_resize_torch._onnx.dynamic_refusal)"
+        )
+    if spec.exclude_outside and not (spec.mode == "cubic" or spec.antialias):
+        return spec.replace(exclude_outside=0)  # one tap or clamped taps: no effect, onnxruntime refuses it
+    return spec
+
+
 def traced_symbolic(g, x, sizes, info):
     """The TorchScript exporter's translation of ``_traced.TracedResize``: the static export where the traced
     graph fixes every spatial size, else one ``Resize`` node that follows the graph's shapes where
@@ -326,16 +330,7 @@ def traced_symbolic(g, x, sizes, info):
         _check_opset(getattr(g, "opset", MIN_OPSET), written)
         attributes = dict(written.to_onnx(), axes=list(range(2, rank)))
         return _resize_node_symbolic(g, x, _node_inputs(plans, written, requested), attributes)
-    why = dynamic_refusal(spec, rank, info["scale_factor"], _TABLE_GRAPHS[1])
-    if why is not None:
-        raise ValueError(
-            f"cannot export {spec.describe()} with dynamic spatial sizes: {why}. Export with static spatial "
-            "sizes (no spatial dynamic_axes, size from Python ints), or use a spec that one Resize node "
-            "computes at every size (see consistent_resize_torch._onnx.dynamic_refusal)"
-        )
-    written = spec
-    if spec.exclude_outside and not (spec.mode == "cubic" or spec.antialias):
-        written = spec.replace(exclude_outside=0)  # one tap or clamped taps: no effect, onnxruntime refuses it
+    written = dynamic_node_spec(spec, rank, info["scale_factor"])
     _check_opset(getattr(g, "opset", MIN_OPSET), written)
     attributes = dict(written.to_onnx(), axes=list(range(2, rank)))
     roi = None if plans[0].roi is None else [p.roi[0] for p in plans] + [p.roi[1] for p in plans]
