@@ -181,7 +181,9 @@ def output_limit() -> int:
 def check_output_size(sizes) -> None:
     """Refuse, before anything is allocated, resized axes whose product exceeds ``output_limit()`` (the
     output of one image and channel), naming the size and the float32 memory it would need."""
-    elements = math.prod(int(v) for v in sizes)
+    elements = 1
+    for v in sizes:  # a plain loop: torch.compile(fullgraph=True) traces this and takes no generator here
+        elements *= int(v)
     limit = output_limit()
     if elements > limit:
         shape = "x".join(str(int(v)) for v in sizes)

@@ -82,7 +82,8 @@ def resize(
     if all(n is not None for n in static_in) and not is_tensor(size):
         plans = plan_axes(static_in, size, scale_factor, spec, roi)
         tables = tuple(axis_table(p.in_size, p.out_size, spec, p.scale, p.roi) for p in plans)
-        op = static_resize(tables, axes, spec.mode == "nearest", float(spec.extrapolation_value))
+        one_tap = spec.mode == "nearest" and not spec.gaussian_preblur  # a pre-blur gives nearest K taps
+        op = static_resize(tables, axes, one_tap, float(spec.extrapolation_value))
         y = op(y)
     else:
         y = _resize_in_graph(y, axes, size, scale_factor, spec, rois)

@@ -38,7 +38,7 @@ def resize(x: Any, size: Any, scale_factor: Any, spec: ResizeSpec, data_format: 
     y = ops.cast(x, work)
     for axis, table in zip(axes, tables):
         index = table.index.astype(np.int32)
-        if spec.mode == "nearest":
+        if spec.mode == "nearest" and not spec.gaussian_preblur:  # a pre-blur gives nearest K taps
             y = ops.take(y, index[:, 0], axis=axis)
             continue
         view = [-1] + [1] * (len(shape) - axis - 1)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import shutil
 import os
 import sys
 import tempfile
@@ -112,6 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--input", metavar="FILE",
                          help="compare on this image instead (PNG, JPEG, ... read as float grayscale; or .npy)")
     compare.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    compare.add_argument("--wide", action="store_true",
+                         help="print the full tables (coordinate modes, every equal preset), wider than a terminal")
     compare.add_argument("--plot", metavar="FILE.png",
                          help="also write a PNG: 1-D profiles of the first case, the last case per library")
     compare.add_argument("--verbose", action="store_true",
@@ -242,8 +245,11 @@ def _compare(args, out) -> int:
     if args.json:
         json.dump(compare.to_json(results, skipped, versions), out, indent=1)
         out.write("\n")
-    else:
+    elif args.wide:
         out.write(compare.format_results(results, skipped, versions) + "\n")
+    else:
+        width = shutil.get_terminal_size((80, 24)).columns
+        out.write(compare.format_narrow(results, skipped, versions, width) + "\n")
     if args.plot is not None:
         try:
             compare.plot(results, args.plot)

@@ -13,6 +13,8 @@ Libraries are imported lazily (through the runners); the core keeps depending on
 
 from __future__ import annotations
 
+import textwrap
+
 import dataclasses
 import importlib
 from typing import Dict, List, Optional, Sequence
@@ -208,8 +210,71 @@ def _equals_cell(row: Row, limit: int = 3) -> str:
     return shown + (f", +{len(others) - limit}" if len(others) > limit else "")
 
 
+def agreeing_groups(rows) -> list[list[str]]:
+    """The presets of ``rows`` grouped by the output they give (``row.equals``: the presets whose spec gives
+    the same output), groups of two or more, in the order of their first row."""
+    ran = {r.preset for r in rows if r.error is None}
+    groups, seen = [], set()
+    for row in rows:
+        if row.error is not None or row.preset in seen:
+            continue
+        group = [row.preset] + [n for n in row.equals if n != row.preset and n in ran and n not in seen]
+        seen.update(group)
+        if len(group) > 1:
+            groups.append(group)
+    return groups
+
+
+def format_narrow(results, skipped, versions, width: int = 80) -> str:
+    """What ``compare`` prints in a terminal ``width`` columns wide: per case, one line per preset (its
+    output and max|diff|) with the library call below it, wrapped, then the groups of calls that agree;
+    ``--wide`` prints ``format_results``' full table, ``--json`` everything."""
+    wrap = textwrap.TextWrapper(width=width, break_long_words=False, break_on_hyphens=False)
+    lines = []
+    if versions:
+        lines += wrap.wrap("libraries: " + ", ".join(f"{lib} {v}" for lib, v in sorted(versions.items())))
+    for result in results:
+        rows = sorted(result.rows, key=lambda r: r.beyond_onnx)
+        name_width = min(max([len(r.preset) for r in rows] + [6]), 30)
+        outputs = {id(r): ("error" if r.error is not None else describe_output(result.case, r.output, width=4))
+                   for r in rows}
+        output_width = min(max([len(o) for o in outputs.values()] + [6]), 24)
+        lines += ["", *wrap.wrap(result.case.title)]
+        lines.append(f"{'preset':<{name_width}}  {'output':<{output_width}}  {'max|diff|':>9}")
+        shown_heading = False
+        for row in rows:
+            if row.beyond_onnx and not shown_heading:
+                lines.append(BEYOND_ONNX)
+                shown_heading = True
+            head = f"{row.preset:<{name_width}}  {outputs[id(row)]:<{output_width}}  "
+            head += f"{'-' if row.error is not None else format(row.max_diff, '.2g'):>9}"
+            lines.append(head[:width].rstrip())
+            detail = row.call if row.error is None else f"{row.call}: error: {row.error}"
+            lines += textwrap.wrap(detail, width=width, initial_indent="    ", subsequent_indent="      ",
+                                   break_long_words=True, break_on_hyphens=False)
+        groups = agreeing_groups(rows)
+        if groups:
+            lines.append("these calls agree (the same output):")
+            for group in groups:
+                lines += textwrap.wrap(" = ".join(group), width=width, initial_indent="  ", subsequent_indent="    ",
+                                       break_long_words=True, break_on_hyphens=False)
+    if skipped:
+        lines.append("")
+        for s in skipped:
+            lines += wrap.wrap(f"skipped {s.library} ({', '.join(s.presets)}): {s.reason}")
+    if not results or not any(r.rows for r in results):
+        lines.append("no library ran: install one (pip install 'consistent-resize[all]')")
+    lines.append("")
+    lines += wrap.wrap(
+        "max|diff|: max |library - consistent_resize.resize(x, size, preset=<preset>)|; calls agree where their "
+        f"presets' specs give the same output (within {EQUAL_TOLERANCE:g} * max|x|). --wide: the full table "
+        "(coordinate modes, our PyTorch layer); --json: everything."
+    )
+    return "\n".join(lines)
+
+
 def format_results(results, skipped, versions) -> str:
-    """The tables ``compare`` prints (one per case), then the libraries skipped and why."""
+    """The full tables ``compare --wide`` prints (one per case), then the libraries skipped and why."""
     lines = []
     if versions:
         lines.append("libraries: " + ", ".join(f"{lib} {v}" for lib, v in sorted(versions.items())))

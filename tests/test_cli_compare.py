@@ -114,8 +114,28 @@ def test_seed_rows_against_libraries_called_directly(report):
         pytest.skip("none of OpenCV, PyTorch, TensorFlow has a runner here")
 
 
+def test_narrow_text_fits_the_terminal_and_says_which_calls_agree(capsys, monkeypatch):
+    """At COLUMNS=80 every line of ``compare`` fits; each preset that ran has its line and its call; the seed
+    case groups the calls that agree, and two calls are in one group exactly where their presets' specs give
+    the same output (``equals``, checked against the reference in the JSON tests)."""
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["compare"]) == 0
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    tables, _, _ = out.partition("\nskipped ")
+    ran = [n for n in ALL_PRESETS if available(ALL_PRESETS[n].library) and n in RUNNERS]
+    for name in ran:
+        assert f"\n{name} " in tables, name
+    if {"chainer", "pytorch_bilinear_align_corners"} <= set(ran):
+        seed = tables.split("\n\n")[1]
+        groups = seed.split("these calls agree (the same output):")[1]
+        joined = " ".join(groups.split())
+        assert "chainer = pytorch_bilinear_align_corners" in joined  # Chainer's bilinear is align_corners
+        assert "chainer = pytorch_bilinear =" not in joined
+
+
 def test_text_table(capsys):
-    assert main(["compare", "--size", "3x5"]) == 0
+    assert main(["compare", "--wide", "--size", "3x5"]) == 0
     out = capsys.readouterr().out
     assert "seed: 2x2 [[64, 32], [64, 32]] -> 3x5" in out
     assert "coordinate_transformation_mode" in out and "max|diff|" in out

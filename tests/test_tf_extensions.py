@@ -79,8 +79,18 @@ def _check(spec, shape, size, function, scale_factor=None):
     np.testing.assert_allclose(grad.numpy(), adjoint, rtol=0, atol=1e-12)
 
 
+def _no_in_graph_port(spec) -> bool:
+    """Specs whose tables have no TF in-graph port yet: B-spline (dense) tables and the gaussian pre-blur."""
+    return spec.mode == "spline" or bool(spec.gaussian_preblur)
+
+
 @pytest.mark.parametrize("name,spec", CASES, ids=[c[0] for c in CASES])
 def test_keras_unknown_spatial_sizes_forward_and_gradient(name, spec, count):
+    if _no_in_graph_port(spec):  # refused by name when the graph is traced, never a wrong answer
+        model, function = _unknown_shape_model(spec, SIZE)
+        with pytest.raises(ValueError, match="no in-graph port|pre-?blur"):
+            function.get_concrete_function()
+        return
     model, function = _unknown_shape_model(spec, SIZE)
     assert model.output.shape == (None, *SIZE, 3)
     assert _in_graph(function)
