@@ -75,7 +75,10 @@ def test_rows_hold_the_library_output_and_its_distance_from_each_preset(report):
             preset = ALL_PRESETS[row["preset"]]
             assert row["coordinate_transformation_mode"] == preset.spec.coordinate_transformation_mode
             assert row["call"] == preset.call
-            assert row["beyond_onnx"] == (row["preset"] in EXTENSION_PRESETS) == preset.spec.beyond_onnx
+            # the extension registry's presets are listed apart; it holds every spec beyond ONNX, and also
+            # presets of other libraries that one ONNX node expresses (skimage_nearest)
+            assert row["beyond_onnx"] == (row["preset"] in EXTENSION_PRESETS)
+            assert row["beyond_onnx"] or not preset.spec.beyond_onnx
             if row["error"] is not None or x is None:
                 continue
             output = np.asarray(row["output"])
