@@ -37,6 +37,9 @@ def _ddp_worker(rank, world, port, out_dir):
         x = _data().chunk(world)[rank]
         model(x).square().mean().backward()
         torch.save([p.grad for p in model.parameters()], os.path.join(out_dir, f"grads{rank}.pt"))
+        # both ranks done before the group goes: tearing gloo down while the other rank still talks to it
+        # aborted a worker ("terminate called without an active exception") on a loaded 2-core machine
+        dist.barrier()
     finally:
         dist.destroy_process_group()
 
