@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, example, given, settings, strategies as st
 
 from consistent_resize import ResizeSpec, reference
 from consistent_resize.arguments import plan_axes
@@ -268,6 +268,10 @@ def _onnx_reference_agrees(spec, plans):
     consistent_resize.coordinates), nor where another arithmetic gives other tables."""
     if spec.coordinate_transformation_mode == "tf_half_pixel_for_nn":
         return False
+    if spec.coordinate_transformation_mode == "half_pixel_symmetric":
+        # onnx.reference computes other coordinates at some sizes: 7 with scale 0.5 gives [0, 3, 5] for nearest
+        # and linear where the spec and onnxruntime give [1, 3, 5] (make fuzz seed 3231472733)
+        return False
     if spec.coordinate_transformation_mode == "pytorch_half_pixel":
         if any(p.out_size == 1 or (p.scale is not None and p.scale * p.in_size <= 1) for p in plans):
             return False
@@ -285,6 +289,8 @@ def _onnx_reference_agrees(spec, plans):
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])  # ~15 ms each
 @given(case=function_cases(), seed=st.integers(0, 2**31 - 1))
+@example(case=(ResizeSpec(mode="linear", coordinate_transformation_mode="half_pixel_symmetric",
+                          coordinate_arithmetic="float64_divide"), (1, 1, 7), None, (0.5,)), seed=0)  # fuzz 3231472733
 def test_random_specs_export_and_run_like_chainer(case, seed, library_counter):
     """Any spec, rank, size or scales: the exported model run by onnxruntime equals Chainer, with no
     warning (one Resize node where it computes the spec, else the table graph); run by onnx.reference it
