@@ -81,8 +81,14 @@ class ResizeFunction(function_node.FunctionNode):
     def check_type_forward(self, in_types):
         _check_floating(in_types, "x", RANKS)
         count = entry_count(self.size, self.scale_factor)
-        if count is not None:
-            type_check.expect(in_types[0].ndim == count + 2)
+        ndim = type_check.eval(in_types[0].ndim)
+        if count is not None and ndim != count + 2:  # blame the size, not the input's rank
+            name = "size" if self.size is not None else "scale_factor"
+            raise ValueError(
+                f"{name} has {count} entries but x of shape {type_check.eval(in_types[0].shape)} has "
+                f"{ndim - 2} spatial axes (N, C, *spatial): give {ndim - 2} entries or one number"
+                + (" (for one (C, H, W) image, resize x[None])" if ndim == 3 and count == 2 else "")
+            )
 
     def forward(self, inputs):
         (x,) = inputs

@@ -65,6 +65,29 @@ def is_tensor(value: Any) -> bool:
     return isinstance(value, (tf.Tensor, tf.Variable)) or tf.is_symbolic_tensor(value)
 
 
+def rank3_is_image(size: Any, scale_factor: Any) -> bool:
+    """How a rank-3 input is read: one unbatched image ``(H, W, C)`` when ``size`` (or ``scale_factor``)
+    has 2 entries, as ``tf.image.resize`` reads rank 3; ``(batch, width, channels)`` when it has 1.
+
+    A single number would resize ``W`` of a 1-D signal where a ``tf.image.resize`` user means both
+    axes of an image, so it is refused (a ValueError saying what to write instead).
+    """
+    value = size if size is not None else scale_factor
+    if is_tensor(value):
+        count = value.shape.num_elements() if value.shape.rank not in (None, 0) else value.shape.rank
+    elif isinstance(value, numbers.Number):
+        count = 0
+    else:
+        count = len(value)
+    if count == 0:
+        name = "size" if size is not None else "scale_factor"
+        raise ValueError(
+            f"{name}={value!r} is ambiguous for a rank-3 input: give {name} as (h, w) for one (H, W, C) "
+            f"image (as tf.image.resize reads rank 3), or as (w,) for (batch, width, channels)"
+        )
+    return count == 2
+
+
 def check_size_arguments(size: Any, scale_factor: Any) -> None:
     """Early checks of ``size``/``scale_factor`` that need no input (exactly one given, right types).
 

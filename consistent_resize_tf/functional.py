@@ -17,6 +17,7 @@ from ._layout import (
     compute_dtype,
     is_tensor,
     normalize_data_format,
+    rank3_is_image,
     spatial_axes,
 )
 from .apply import apply_axis, extrapolate
@@ -42,6 +43,9 @@ def resize(
 
     Args:
         x: float16, bfloat16, float32 or float64 tensor of rank 3, 4 or 5 (1 to 3 spatial axes).
+            Rank 3 with a 2-entry ``size``/``scale_factor`` is one unbatched image ``(H, W, C)``
+            (``(C, H, W)`` channels first), as ``tf.image.resize`` reads it; with 1 entry it is
+            ``(batch, width, channels)``; a single number is refused there as ambiguous.
             float16/bfloat16 are accumulated in float32, float32 in float32, float64 in float64.
         size: output length of each spatial axis: an int (every axis), a sequence of ints, or an
             integer tensor with one entry per axis (e.g. ``tf.shape(feature)[1:3]``).
@@ -70,6 +74,8 @@ def resize(
     data_format = normalize_data_format(data_format)
     check_size_arguments(size, scale_factor)
     x = tf.convert_to_tensor(x)
+    if x.shape.rank == 3 and rank3_is_image(size, scale_factor):  # tf.image.resize's unbatched image
+        return resize(x[None], size, scale_factor, spec=spec, data_format=data_format, roi=roi)[0]
     work = compute_dtype(x.dtype)
     axes = spatial_axes(check_rank(x.shape.rank), data_format)
     count = len(axes)

@@ -32,9 +32,19 @@ def test_non_float_dtype_is_a_type_error_naming_dtype(dtype):
         crc.resize(X.astype(dtype), (2, 2))
 
 
-def test_size_entries_must_match_the_spatial_axes():
-    with pytest.raises(InvalidType, match=r"x\.ndim == 5"):
-        crc.resize(X, (2, 2, 2))
+@pytest.mark.parametrize(
+    "shape,kwargs,match",
+    [
+        ((1, 2, 3, 4), dict(size=(2, 2, 2)), r"size has 3 entries but x of shape \(1, 2, 3, 4\) has 2 spatial"),
+        ((1, 2, 3, 4), dict(size=(2,)), r"size has 1 entries .* give 2 entries"),
+        ((1, 2, 3, 4), dict(scale_factor=(2.0, 2.0, 2.0)), r"scale_factor has 3 entries"),
+        ((3, 5, 7), dict(size=(4, 6)), r"for one \(C, H, W\) image, resize x\[None\]"),
+    ],
+)
+def test_size_entries_must_match_the_spatial_axes(shape, kwargs, match):
+    """The size is blamed, not the input's rank (Chainer's type check would say ``x.ndim == 5``)."""
+    with pytest.raises(ValueError, match=match):
+        crc.resize(np.zeros(shape, np.float32), **kwargs)
 
 
 @pytest.mark.parametrize(

@@ -230,3 +230,25 @@ def test_call_time_size_tensor_in_a_subclassed_model():
                                                  tf.TensorSpec([None, None, None, 8]))])
     for got in (model((x, feature)), graph((x, feature))):
         np.testing.assert_allclose(got.numpy(), expected, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("method,preset", [("bilinear", "tf_bilinear"), ("nearest", "tf_nearest")])
+@pytest.mark.parametrize("size", [(4, 6), (11, 3), (1, 14)])
+def test_rank3_image_is_resized_as_tf_image_resize_reads_it(method, preset, size):
+    """A rank-3 input with a 2-entry size is one (H, W, C) image, as in tf.image.resize (a number would
+    resize only W of (batch, W, C): refused as ambiguous; 1 entry is the 1-D signal)."""
+    x = tf.constant(_x((5, 7, 3)))
+    want = tf.image.resize(x, size, method=method).numpy()
+    tol = 0 if method == "nearest" else 1e-6  # bilinear: float32 rounding of another summation order
+    np.testing.assert_allclose(resize(x, size, preset=preset).numpy(), want, rtol=tol, atol=tol)
+    graph = tf.function(lambda t: resize(t, tf.constant(size), preset=preset),
+                        input_signature=[tf.TensorSpec([None, None, 3])])
+    np.testing.assert_allclose(graph(x).numpy(), want, rtol=tol, atol=tol)
+    assert resize(x, (4,), preset=preset).shape == (5, 4, 3)
+
+
+@pytest.mark.parametrize("kwargs", [dict(size=4), dict(scale_factor=2.0)])
+def test_rank3_single_number_is_refused_as_ambiguous(kwargs):
+    name = next(iter(kwargs))
+    with pytest.raises(ValueError, match=rf"{name}=.* is ambiguous for a rank-3 input: give {name} as \(h, w\)"):
+        resize(tf.zeros((5, 7, 3)), **kwargs)
