@@ -46,15 +46,27 @@ def resolve_spec(spec: ResizeSpec | None = None, preset: str | None = None) -> R
     if spec is not None and preset is not None:
         raise ValueError("give spec or preset, not both")
     if preset is not None:
-        from .presets import EXTENSION_PRESETS, PRESETS
+        from .presets import PRESETS
 
-        known = {**PRESETS, **EXTENSION_PRESETS}
-        return known[check_choice("preset", preset, known, listing=PRESET_LISTING)].spec
+        return PRESETS[check_choice("preset", preset, PRESETS, listing=PRESET_LISTING)].spec
     if spec is None:
         return ResizeSpec()
     if not isinstance(spec, ResizeSpec):
         raise TypeError(f"spec must be a ResizeSpec, got {type(spec).__name__}")
     return spec
+
+
+def check_preset_domain(preset: str | None, in_sizes: Sequence[int], size: Any = None, scale_factor: Any = None,
+                        roi: Any = None) -> None:
+    """A ValueError naming ``preset`` and its proven domain where its library computes something else for
+    these sizes (``Preset.check_domain``); nothing for ``preset=None`` or a preset proven for every size."""
+    if preset is None:
+        return
+    from .presets import PRESETS
+
+    chosen = PRESETS[preset]
+    if chosen.departure is not None and all(isinstance(n, int) for n in in_sizes):
+        chosen.check_domain(plan_axes(in_sizes, size, scale_factor, chosen.spec, roi))
 
 
 def _as_tuple(name: str, value: Any, count: int | None) -> tuple:

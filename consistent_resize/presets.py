@@ -7,19 +7,48 @@ be matched exactly, that test pins the measured bound and SPEC.md ("Library quir
 from __future__ import annotations
 
 import dataclasses
-from typing import Mapping
+from typing import TYPE_CHECKING, Callable, Mapping, Optional, Sequence, Tuple
 
 from .spec import ResizeSpec
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .arguments import AxisPlan
 
 
 @dataclasses.dataclass(frozen=True)
 class Preset:
-    """A named spec and the library call it reproduces."""
+    """A named spec, the library call it reproduces, and where that is proven.
+
+    ``proof`` is the test module that compares the spec with the real library (hypothesis cases with
+    1-pixel axes, extreme ratios, up and down in one call); ``domain`` says which inputs it is proven for;
+    ``also`` lists other libraries' calls proven to compute the same numbers (``tests/test_presets_*.py``
+    run each). ``beyond_onnx``: no ONNX ``Resize`` node expresses the spec (exports write tables).
+    Where the library is known to compute something else for some shapes, ``resize(..., preset=name)``
+    refuses those shapes (``check_domain``) instead of approximating.
+    """
 
     name: str
     spec: ResizeSpec
     call: str
     library: str
+    proof: str = ""
+    domain: str = ""
+    also: Tuple[str, ...] = ()
+    departure: Optional[Callable[[Sequence["AxisPlan"]], Optional[str]]] = dataclasses.field(
+        default=None, compare=False, repr=False)
+
+    @property
+    def beyond_onnx(self) -> bool:
+        """Whether no ONNX ``Resize`` node expresses the spec (``ResizeSpec.beyond_onnx``)."""
+        return self.spec.beyond_onnx
+
+    def check_domain(self, plans: Sequence["AxisPlan"]) -> None:
+        """A ValueError naming the preset and its domain where the library computes something else."""
+        why = self.departure(plans) if self.departure is not None else None
+        if why:
+            raise ValueError(
+                f"preset {self.name!r} reproduces {self.library} only for {self.domain}; {why}"
+            )
 
 
 def _p(name: str, library: str, call: str, **fields) -> Preset:
@@ -171,8 +200,6 @@ _PRESET_LIST = [
        coordinate_arithmetic="float32_divide"),
 ]
 
-#: Preset name -> ``Preset`` (``.spec``, ``.call``, ``.library``).
-PRESETS: Mapping[str, Preset] = {p.name: p for p in _PRESET_LIST}
 
 # --- Beyond ONNX (issue 9): kernels no ONNX Resize node expresses -----------------------------------------
 _PIL = dict(coordinate_transformation_mode="half_pixel", antialias=1, exclude_outside=1,
@@ -256,11 +283,111 @@ _EXTENSION_LIST = [
        coordinate_arithmetic="float32_multiply", gaussian_preblur=2),
 ]
 
-#: Presets beyond ONNX (``spec.mode`` in ``EXTENSION_MODES``; ``spec.to_onnx()`` refuses them), proven by
-#: ``tests/test_presets_extensions.py``. Kept apart from ``PRESETS`` (the ONNX-expressible table that the
-#: exporters, the README table and ``compare`` walk) until every framework layer exports them;
-#: ``resize(..., preset=name)`` accepts both.
-EXTENSION_PRESETS: Mapping[str, Preset] = {p.name: p for p in _EXTENSION_LIST}
+# --- JAX: jax.image.resize (scale = out / in as Python floats: float32_multiply) and scale_and_translate
+# with a float32 scale array (1 / float32(out / in): float32_reciprocal); kernels evaluated exactly -----
+_JAX_KERNEL = dict(coordinate_transformation_mode="half_pixel", exclude_outside=1)
+_JAX_RESIZE = dict(_JAX_KERNEL, coordinate_arithmetic="float32_multiply")
+_JAX_SCALE = dict(_JAX_KERNEL, coordinate_arithmetic="float32_reciprocal")
+_SCALE_CALL = "jax.image.scale_and_translate(x, shape, (0, 1), jnp.float32(out / in), 0, method={!r}{})"
+_JAX_LIST = [
+    _p("jax_cubic", "jax", "jax.image.resize(x, shape, method='cubic', antialias=False)",
+       mode="cubic", cubic_coeff_a=-0.5, **_JAX_RESIZE),
+    _p("jax_lanczos3", "jax", "jax.image.resize(x, shape, method='lanczos3', antialias=False)",
+       mode="lanczos", lanczos_radius=3, **_JAX_RESIZE),
+    _p("jax_lanczos3_antialias", "jax", "jax.image.resize(x, shape, method='lanczos3')  # antialias=True",
+       mode="lanczos", lanczos_radius=3, antialias=1, **_JAX_RESIZE),
+    _p("jax_lanczos5", "jax", "jax.image.resize(x, shape, method='lanczos5', antialias=False)",
+       mode="lanczos", lanczos_radius=5, **_JAX_RESIZE),
+    _p("jax_lanczos5_antialias", "jax", "jax.image.resize(x, shape, method='lanczos5')  # antialias=True",
+       mode="lanczos", lanczos_radius=5, antialias=1, **_JAX_RESIZE),
+    _p("jax_scale_and_translate_linear", "jax", _SCALE_CALL.format("linear", ", antialias=False"),
+       mode="linear", **_JAX_SCALE),
+    _p("jax_scale_and_translate_linear_antialias", "jax", _SCALE_CALL.format("linear", ""),
+       mode="linear", antialias=1, **_JAX_SCALE),
+    _p("jax_scale_and_translate_cubic", "jax", _SCALE_CALL.format("cubic", ", antialias=False"),
+       mode="cubic", cubic_coeff_a=-0.5, **_JAX_SCALE),
+    _p("jax_scale_and_translate_cubic_antialias", "jax", _SCALE_CALL.format("cubic", ""),
+       mode="cubic", cubic_coeff_a=-0.5, antialias=1, **_JAX_SCALE),
+]
+
+# --- one registry -------------------------------------------------------------------------------------
+#: library -> the test module that proves its presets of ``_PRESET_LIST`` against it
+_LIBRARY_PROOFS = {"chainer": "chainer", "torch": "torch", "tensorflow": "tf", "keras": "tf", "opencv": "opencv",
+                   "pillow": "pillow", "onnxruntime": "onnxruntime"}
+_EVERY_SIZE = ("every size pair the library takes (1-pixel axes, extreme ratios, up and down in one call); "
+               "1 and 3 spatial axes apply the same kernel per axis")
+#: preset -> other libraries' calls proven to compute its numbers (the ``CALLS`` lists of
+#: ``consistent_resize_tools.libraries``, run by tests/test_presets_{jax,kornia,skimage,scipy}.py)
+_ALSO = {
+    "pytorch_bilinear_antialias": ("jax.image.resize(x, shape, method='linear')",),
+    "tf_bilinear": ("jax.image.resize(x, shape, method='linear', antialias=False)",),
+    "tf_bicubic_antialias": ("jax.image.resize(x, shape, method='cubic')",),
+    "tf_lanczos3_antialias": (_SCALE_CALL.format("lanczos3", ""),),
+    "tf_lanczos3": (_SCALE_CALL.format("lanczos3", ", antialias=False"),),
+    "tf_lanczos5_antialias": (_SCALE_CALL.format("lanczos5", ""),),
+    "tf_lanczos5": (_SCALE_CALL.format("lanczos5", ", antialias=False"),),
+    "pytorch_bilinear": ("kornia.geometry.transform.resize(x, size, interpolation='bilinear')",),
+    "pytorch_bicubic": ("kornia.geometry.transform.resize(x, size, interpolation='bicubic')",),
+    "pytorch_nearest": ("kornia.geometry.transform.resize(x, size, interpolation='nearest')",),
+    "pytorch_nearest_exact": ("kornia.geometry.transform.resize(x, size, interpolation='nearest-exact')",),
+    "pytorch_area": ("kornia.geometry.transform.resize(x, size, interpolation='area')",),
+    "skimage_linear": ("scipy.ndimage.zoom(x, out / in, order=1, mode='mirror', grid_mode=True)",),
+    "skimage_cubic": ("scipy.ndimage.zoom(x, out / in, order=3, mode='mirror', grid_mode=True)",),
+    "skimage_nearest": ("scipy.ndimage.zoom(x, out / in, order=0, mode='mirror', grid_mode=True)",),
+}
+
+
+def _nearest_exact_departure(plans) -> Optional[str]:
+    """PyTorch's ``nearest-exact`` rounds ``(x + 0.5) * scale - 0.5`` once (``float32_fma``) on 1 and 3
+    spatial axes and picks by the tensor's shape on 2; the preset rounds twice. Where the two read other
+    pixels, the preset does not say what PyTorch computes."""
+    import numpy as np
+
+    from .tables import axis_table
+
+    spec = PRESETS["pytorch_nearest_exact"].spec
+    fused = spec.replace(coordinate_arithmetic="float32_fma")
+    for axis, plan in enumerate(plans):
+        ours = axis_table(plan.in_size, plan.out_size, spec, plan.scale, plan.roi).index
+        theirs = axis_table(plan.in_size, plan.out_size, fused, plan.scale, plan.roi).index
+        if not np.array_equal(ours, theirs):
+            return (f"{plan.in_size} -> {plan.out_size} (resized axis {axis}) is not: for one rounding pass "
+                    "spec=PRESETS['pytorch_nearest_exact'].spec.replace(coordinate_arithmetic='float32_fma')")
+    return None
+
+
+_DOMAINS = {
+    "pytorch_nearest_exact": ("lengths where its one and two roundings read the same pixels (all but 23 of the "
+                              "length pairs up to 199)", _nearest_exact_departure),
+}
+
+
+def _registered(preset: Preset, proof: str) -> Preset:
+    domain, departure = _DOMAINS.get(preset.name, (_EVERY_SIZE, None))
+    return dataclasses.replace(preset, proof=proof, domain=domain, departure=departure,
+                               also=_ALSO.get(preset.name, ()))
+
+
+#: Every preset: name -> ``Preset`` (``.spec``, ``.call``, ``.library``, ``.proof``, ``.domain``, ``.also``,
+#: ``.beyond_onnx``). ``resize(..., preset=name)`` takes each of them in every framework.
+PRESETS: Mapping[str, Preset] = {
+    p.name: p for p in [
+        *(_registered(p, f"tests/test_presets_{_LIBRARY_PROOFS[p.library]}.py") for p in _PRESET_LIST),
+        *(_registered(p, "tests/test_presets_extensions.py") for p in _EXTENSION_LIST),
+        *(_registered(p, "tests/test_presets_jax.py") for p in _JAX_LIST),
+    ]
+}
+
+#: A view of ``PRESETS``: the presets proven by ``tests/test_presets_extensions.py`` (Pillow's, OpenCV's and
+#: TensorFlow's kernels beyond the ONNX vocabulary, PyTorch's ``area``, the scikit-image, SciPy and kornia
+#: presets); most are ``beyond_onnx``.
+EXTENSION_PRESETS: Mapping[str, Preset] = {
+    name: p for name, p in PRESETS.items() if p.proof == "tests/test_presets_extensions.py"}
+
+
+def proven_by(test_module: str) -> list[str]:
+    """The names of the presets that ``tests/<test_module>`` proves against their library, sorted."""
+    return sorted(name for name, p in PRESETS.items() if p.proof == f"tests/{test_module}")
 
 
 def preset_spec(name: str) -> ResizeSpec:

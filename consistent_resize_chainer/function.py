@@ -13,7 +13,14 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 
-from consistent_resize.arguments import check_roi, check_scales, check_sizes, entry_count, resolve_spec
+from consistent_resize.arguments import (
+    check_preset_domain,
+    check_roi,
+    check_scales,
+    check_sizes,
+    entry_count,
+    resolve_spec,
+)
 from consistent_resize.reference import plan
 from consistent_resize.spec import ResizeSpec
 
@@ -161,4 +168,6 @@ def resize(x, size=None, scale_factor=None, *, spec: ResizeSpec | None = None, p
         [64.0, 53.33, 42.67, 32.0]
     """
     spec = check_arguments(size, scale_factor, spec, preset, roi)
+    if len(x.shape) - 2 == (entry_count(size, scale_factor) or len(x.shape) - 2):
+        check_preset_domain(preset, tuple(int(n) for n in x.shape[2:]), size, scale_factor, roi)
     return ResizeFunction(spec, size, scale_factor, roi).apply((x,))[0]

@@ -6,7 +6,14 @@ from typing import Any
 
 import tensorflow as tf
 
-from consistent_resize.arguments import check_roi, check_scales, check_sizes, plan_axes, resolve_spec
+from consistent_resize.arguments import (
+    check_preset_domain,
+    check_roi,
+    check_scales,
+    check_sizes,
+    plan_axes,
+    resolve_spec,
+)
 from consistent_resize.spec import ResizeSpec
 from consistent_resize.tables import axis_table
 
@@ -87,6 +94,7 @@ def resize(
     y = tf.cast(x, work)
     if all(n is not None for n in static_in) and not is_tensor(size):
         plans = plan_axes(static_in, size, scale_factor, spec, roi)
+        check_preset_domain(preset, static_in, size, scale_factor, roi)
         tables = tuple(axis_table(p.in_size, p.out_size, spec, p.scale, p.roi) for p in plans)
         one_tap = spec.mode == "nearest" and not spec.gaussian_preblur  # a pre-blur gives nearest K taps
         op = static_resize(tables, axes, one_tap, float(spec.extrapolation_value))

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import shutil
 import os
 import sys
 import tempfile
+import textwrap
 from typing import Optional, Sequence
 
 PROG = "consistent-resize"
@@ -172,11 +174,17 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--out", dest="out_size", type=int, metavar="M", help="output length (default 4)")
     group.add_argument("--scale", type=float, metavar="S",
                        help="instead of --out: the ONNX scale (out = floor(N * S); S enters the formula)")
+    explain.add_argument("--wide", action="store_true", help="do not wrap the lines to the terminal width")
 
-    commands.add_parser("presets", help="list the presets and the library call each one reproduces",
-                        description="List every preset, its library call and its spec: first those an ONNX "
-                        "Resize node expresses, then those beyond ONNX (spec extensions: box, area, lanczos, "
-                        "hamming, gaussian, mitchell, adaptive_average).")
+    presets = commands.add_parser(
+        "presets", help="list the presets and the library call each one reproduces",
+        description="List every preset (consistent_resize.PRESETS) and the library call it reproduces, "
+        "the ones an ONNX Resize node expresses first, then those beyond ONNX (spec extensions), with the "
+        "other libraries' calls proven to compute the same numbers. Fits the terminal; --wide adds each "
+        "spec, the proven domain and the test that proves it; --json gives all of it as data.")
+    view = presets.add_mutually_exclusive_group()
+    view.add_argument("--wide", action="store_true", help="also print each spec, domain and proof")
+    view.add_argument("--json", action="store_true", help="print the registry as JSON")
     return parser
 
 
@@ -330,7 +338,8 @@ def _explain(args, out) -> int:
     out_size = args.out_size if args.out_size is not None or args.scale is not None else 4
     try:
         spec, preset = parse_spec(args.spec)  # unknown preset or field: ValueError with the close names
-        text = explain(spec, args.in_size, out_size, args.scale, preset=preset)  # bad --out/--scale
+        width = None if args.wide else shutil.get_terminal_size((80, 24)).columns
+        text = explain(spec, args.in_size, out_size, args.scale, preset=preset, width=width)  # bad --out/--scale
     except (ValueError, TypeError) as error:
         raise UsageError(str(error)) from None
     out.write(text + "\n")
@@ -338,17 +347,31 @@ def _explain(args, out) -> int:
 
 
 #: the heading ``presets`` prints above the presets beyond ONNX
-BEYOND_ONNX_HEADING = "beyond ONNX: spec extensions, no ONNX Resize node expresses them (docs/extensions.md)"
+BEYOND_ONNX_HEADING = "beyond ONNX: spec extensions no Resize node expresses (docs/extensions.md)"
 
 
 def _presets(args, out) -> int:
-    from consistent_resize.presets import EXTENSION_PRESETS, PRESETS
+    from consistent_resize.presets import PRESETS
 
-    width = max(map(len, [*PRESETS, *EXTENSION_PRESETS]))
-    for heading, table in (("ONNX Resize", PRESETS), (BEYOND_ONNX_HEADING, EXTENSION_PRESETS)):
-        out.write(f"# {heading}\n")
-        for name, preset in table.items():
-            out.write(f"{name.ljust(width)}  {preset.call}\n{'':{width}}  {preset.spec.describe()}\n")
+    if args.json:
+        rows = [dict(name=p.name, library=p.library, call=p.call, beyond_onnx=p.beyond_onnx, proof=p.proof,
+                     domain=p.domain, also=list(p.also), spec=dataclasses.asdict(p.spec)) for p in PRESETS.values()]
+        json.dump(rows, out, indent=1)
+        out.write("\n")
+        return 0
+    width = shutil.get_terminal_size((80, 24)).columns
+    wrap = textwrap.TextWrapper(width=width, initial_indent="  ", subsequent_indent="    ",
+                                break_long_words=False, break_on_hyphens=False)
+    for heading, beyond in (("ONNX Resize", False), (BEYOND_ONNX_HEADING, True)):
+        chosen = [p for p in PRESETS.values() if p.beyond_onnx == beyond]
+        out.write("\n".join(textwrap.wrap(f"# {heading} ({len(chosen)})", width)) + "\n")
+        for preset in chosen:
+            lines = [preset.name, *wrap.wrap(preset.call), *(wrap.wrap(f"= {call}") for call in preset.also)]
+            lines = [line for item in lines for line in ([item] if isinstance(item, str) else item)]
+            if args.wide:
+                lines += [*wrap.wrap(f"spec: {preset.spec.describe()}"),
+                          *wrap.wrap(f"proven for {preset.domain} ({preset.proof})")]
+            out.write("\n".join(lines) + "\n")
     return 0
 
 

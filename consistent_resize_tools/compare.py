@@ -5,7 +5,7 @@ library is called through ``consistent_resize_tools.libraries.RUNNERS`` and its 
 reference ``consistent_resize.resize`` under every preset's spec. A library output *equals* a spec when
 ``max |library - reference| <= 1e-4 * max |x|`` (``EQUAL_TOLERANCE``).
 
-The presets beyond ONNX (``EXTENSION_PRESETS``: spec extensions no ONNX ``Resize`` node expresses) are
+The presets beyond ONNX (``Preset.beyond_onnx``: spec extensions no ONNX ``Resize`` node expresses) are
 run and compared too; their rows carry ``beyond_onnx`` and follow the ONNX ones under their own heading.
 
 Libraries are imported lazily (through the runners); the core keeps depending on NumPy alone.
@@ -22,13 +22,13 @@ from typing import Dict, List, Optional, Sequence
 import numpy as np
 
 from .data import Case
-from consistent_resize.presets import EXTENSION_PRESETS, PRESETS
+from consistent_resize.presets import PRESETS
 from consistent_resize.reference import resize
 
 #: relative tolerance of "equals": ``max |a - b| <= EQUAL_TOLERANCE * max |x|``
 EQUAL_TOLERANCE = 1e-4
 #: every preset ``compare`` runs: the ONNX ones, then those beyond ONNX
-ALL_PRESETS = {**PRESETS, **EXTENSION_PRESETS}
+ALL_PRESETS = PRESETS  # the one registry (kept under this name for callers)
 #: the heading of the rows beyond ONNX in the text tables
 BEYOND_ONNX = "beyond ONNX (spec extensions, no ONNX Resize node; docs/extensions.md):"
 
@@ -46,7 +46,7 @@ class Row:
     equals: List[str]  # every preset whose spec gives the library's output (own preset included)
     error: Optional[str] = None
     torch_layer_diff: Optional[float] = None  # max |library - consistent_resize_torch.resize| (if installed)
-    beyond_onnx: bool = False  # the preset's spec is an extension (EXTENSION_PRESETS)
+    beyond_onnx: bool = False  # no ONNX Resize node expresses the preset's spec (Preset.beyond_onnx)
 
 
 @dataclasses.dataclass
@@ -146,7 +146,7 @@ def run_case(case: Case, presets: Sequence[str]) -> CaseResult:
     for name in presets:
         preset = ALL_PRESETS[name]
         row = Row(name, preset.library, preset.call, preset.spec.coordinate_transformation_mode, None, None, [],
-                  beyond_onnx=name in EXTENSION_PRESETS)
+                  beyond_onnx=preset.beyond_onnx)
         try:
             output = np.asarray(RUNNERS[name](x.copy(), size), dtype=np.float64)
         except Exception as error:  # shown in the table as this row's result, never hidden
@@ -370,9 +370,17 @@ def to_json(results, skipped, versions) -> dict:
 # -- plot -------------------------------------------------------------------------------------------------
 
 
+#: line styles and markers cycled with the colours, so no two profiles of a plot look alike
+_STYLES = [(c, ls, m) for ls, m in (("-", "o"), ("--", "s"), (":", "^"), ("-.", "D")) for c in range(10)]
+
+
 def plot(results, path: str) -> None:
-    """Write a PNG: the first output row of the first case per library (1-D profiles; identical outputs
-    share one line), and the last case (the zone plate) as resized by each library, side by side."""
+    """Write a PNG: the first output row of the first case (1-D profiles; identical outputs share one line,
+    each line its own colour, line style and marker, the legend naming every preset of it), and the last
+    case (the zone plate) as resized by each library, side by side, each panel titled with its preset and
+    the rms distance from the block mean that the case's title promises."""
+    import textwrap as _textwrap
+
     import matplotlib
 
     matplotlib.use("Agg")
@@ -382,8 +390,8 @@ def plot(results, path: str) -> None:
     ok_images = [r for r in images.rows if r.output is not None]
     columns = 6
     image_rows = max(1, -(-(len(ok_images) + 1) // columns))
-    figure = plt.figure(figsize=(3 * columns, 5.5 + 3.2 * image_rows), layout="constrained")
-    top, bottom = figure.subfigures(2, 1, height_ratios=[5.5, 3.2 * image_rows])
+    figure = plt.figure(figsize=(3 * columns, 7 + 3.2 * image_rows), layout="constrained")
+    top, bottom = figure.subfigures(2, 1, height_ratios=[7, 3.2 * image_rows])
 
     axis = top.subplots()
     x = np.asarray(profile.case.x, dtype=np.float64)
@@ -393,17 +401,19 @@ def plot(results, path: str) -> None:
     for row in profile.rows:
         if row.output is not None:
             groups.setdefault(tuple(np.round(row.output[0], 6)), []).append(row.preset)
-    for values, names in groups.items():
-        label = ", ".join(names) if len(names) <= 4 else ", ".join(names[:4]) + f" +{len(names) - 4}"
-        axis.plot(centres, values, marker="o", label=label)
+    colours = plt.get_cmap("tab10").colors
+    for (values, names), (colour, style, marker) in zip(groups.items(), _STYLES * (1 + len(groups) // 40)):
+        label = "\n".join(_textwrap.wrap(", ".join(names), 60))
+        axis.plot(centres, values, color=colours[colour], linestyle=style, marker=marker, label=label)
     axis.plot(np.arange(in_w), x[0], "ks", markersize=10, label="input samples")
     axis.set_xlabel("position in input pixels (output pixel centres)")
     axis.set_ylabel("value")
-    axis.set_title(profile.case.title + "; identical outputs share a line")
-    axis.legend(fontsize=7, loc="best")
+    axis.set_title(f"{profile.case.title}; {len(groups)} distinct outputs (identical outputs share a line)")
+    axis.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
 
     source = np.asarray(images.case.x)
-    panels = [("input", source)] + [(r.preset, r.output) for r in ok_images]
+    panels = [("input", source)] + [(f"{r.preset}\n{describe_output(images.case, r.output)}", r.output)
+                                    for r in ok_images]
     grid = bottom.subplots(image_rows, columns, squeeze=False)
     for i, ax in enumerate(grid.ravel()):
         ax.set_xticks([])
@@ -415,5 +425,5 @@ def plot(results, path: str) -> None:
         ax.imshow(image, cmap="gray", vmin=float(source.min()), vmax=float(source.max()), interpolation="nearest")
         ax.set_title(title, fontsize=8)
     bottom.suptitle(images.case.title, fontsize=10)
-    figure.savefig(path, dpi=80)
+    figure.savefig(path, dpi=90)
     plt.close(figure)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import textwrap
 from typing import Dict, Optional
 
 from consistent_resize import coordinates
 from consistent_resize.coordinates import source_coordinates
-from consistent_resize.presets import EXTENSION_PRESETS, PRESETS
+from consistent_resize.presets import PRESETS
 from consistent_resize.spec import ResizeSpec
 from consistent_resize.tables import axis_table
 
@@ -113,8 +114,15 @@ def interpolation(spec: ResizeSpec) -> str:
     """One line on how the taps of an output are chosen and weighted."""
     if spec.mode == "nearest":
         return f"nearest ({spec.nearest_mode}): {NEAREST_RULES[spec.nearest_mode]}, clamped to [0, in - 1]"
+    if spec.mode == "spline":
+        border = "constant (extrapolation_value beyond the edge)" if spec.spline_constant_border else "mirror"
+        text = (f"spline (order {spec.spline_order}): B-spline of order {spec.spline_order} through the samples "
+                f"{'(prefiltered: the taps read P x, P = A^-1 the spline sampling matrix) ' if spec.spline_order > 1 else ''}"
+                f"evaluated at x_original, taps outside [0, in - 1] read their mirror image; border {border} "
+                "(consistent_resize.splines; beyond ONNX)")
+        return text + _preblur(spec)
     if spec.mode in TABLE_RULES:
-        return f"{spec.mode}: {TABLE_RULES[spec.mode]}"
+        return f"{spec.mode}: {TABLE_RULES[spec.mode]}" + _preblur(spec)
     text = f"{spec.mode}: " + KERNELS[spec.mode].format(
         a=spec.cubic_coeff_a, radius=spec.lanczos_radius, sigma=spec.gaussian_sigma,
         support=3 * spec.gaussian_sigma, b=spec.mitchell_b, c=spec.mitchell_c)
@@ -129,12 +137,21 @@ def interpolation(spec: ResizeSpec) -> str:
         text += "; exclude_outside: taps outside [0, in - 1] get weight 0, weights renormalised"
     else:
         text += "; taps outside [0, in - 1] read the nearest border pixel"
-    return text
+    return text + _preblur(spec)
+
+
+def _preblur(spec: ResizeSpec) -> str:
+    if not spec.gaussian_preblur:
+        return ""
+    rule = {1: "scikit-image's sigma = (in / out - 1) / 2", 2: "kornia's sigma = max((in / out - 1) / 2, 0.001)"}
+    return (f"; first a gaussian blur of each downsized axis ({rule.get(spec.gaussian_preblur, spec.gaussian_preblur)}"
+            ", mirror border; consistent_resize.blur; beyond ONNX)")
 
 
 def explain(spec: ResizeSpec, in_size: int, out_size: Optional[int] = None, scale: Optional[float] = None,
-            preset: Optional[str] = None) -> str:
-    """The text ``explain`` prints: spec, formula, arithmetic, interpolation and the 1-D table.
+            preset: Optional[str] = None, width: Optional[int] = None) -> str:
+    """The text ``explain`` prints: spec, formula, arithmetic, interpolation and the 1-D table; every line
+    wrapped to ``width`` columns (continuations indented) unless ``width`` is None.
 
     Args:
         spec: the spec to explain.
@@ -142,6 +159,8 @@ def explain(spec: ResizeSpec, in_size: int, out_size: Optional[int] = None, scal
         out_size: its output length; or ``scale``: then ``out = floor(in * scale)`` and ``scale`` enters
             the formula (as ONNX ``scales``).
         preset: the preset name, if the spec was given as one (its library call is printed).
+        width: the terminal width to wrap to (``consistent-resize explain`` passes ``COLUMNS``; ``--wide``
+            None).
 
     Example:
         >>> print(explain(ResizeSpec(mode="nearest"), 2, 3).splitlines()[-1])
@@ -155,7 +174,7 @@ def explain(spec: ResizeSpec, in_size: int, out_size: Optional[int] = None, scal
     coords = source_coordinates(spec, in_size, out_size, scale, roi)
     lines = [f"spec: {spec.describe()}"]
     if preset is not None:
-        lines.append(f"preset {preset}: {(PRESETS.get(preset) or EXTENSION_PRESETS[preset]).call}")
+        lines.append(f"preset {preset}: {PRESETS[preset].call}")
     lines += [
         f"coordinate ({spec.coordinate_transformation_mode}): {formula(spec)}",
         f"  arithmetic ({spec.coordinate_arithmetic}): {arithmetic(spec)}",
@@ -172,7 +191,15 @@ def explain(spec: ResizeSpec, in_size: int, out_size: Optional[int] = None, scal
         if table.outside[o]:
             cell = f"outside: extrapolation_value {spec.extrapolation_value:g}"
         lines.append(f"{o:>3}  {coords[o]:>13.6g}    {cell}")
-    return "\n".join(lines)
+    if width is None:
+        return "\n".join(lines)
+    wrapped = []
+    for line in lines:
+        lead = len(line) - len(line.lstrip())
+        indent = " " * (lead + 4 if not line[:3].strip().isdigit() else 22)
+        wrapped += textwrap.wrap(line, width, subsequent_indent=indent, break_long_words=False,
+                                 break_on_hyphens=False) or [""]
+    return "\n".join(wrapped)
 
 
 def check_preset(name: str) -> str:
@@ -184,9 +211,9 @@ def check_preset(name: str) -> str:
     """
     import difflib
 
-    if name in PRESETS or name in EXTENSION_PRESETS:
+    if name in PRESETS:
         return name
-    known = [*PRESETS, *EXTENSION_PRESETS]
+    known = list(PRESETS)
     close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
     hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
     raise ValueError(f"unknown preset {name!r}{hint} ('consistent-resize presets' lists all {len(known)})")

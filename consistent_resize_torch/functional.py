@@ -9,6 +9,7 @@ import torch
 
 from consistent_resize.arguments import (
     AxisPlan,
+    check_preset_domain,
     check_roi,
     check_scales,
     check_sizes,
@@ -141,6 +142,7 @@ def resize(
         plans = plan(shape, _traced.concrete_size(size), scale_factor, spec, roi)
         return _traced.traced_resize(x, size, scale_factor, spec, roi, plans, shape)
     plans = plan(tuple(x.shape), size, scale_factor, spec, roi)
+    check_preset_domain(preset, [p.in_size for p in plans], size, scale_factor, roi)
     sizes = [p.out_size for p in plans]
     scales = None if plans[0].scale is None else [float(p.scale) for p in plans]
     roi_flat = None

@@ -16,7 +16,6 @@ import pytest
 from consistent_resize import PRESETS, resize
 from consistent_resize_tools.cli import BEYOND_ONNX_HEADING, main
 from consistent_resize_tools.compare import ALL_PRESETS, BEYOND_ONNX, EQUAL_TOLERANCE
-from consistent_resize.presets import EXTENSION_PRESETS
 from consistent_resize_tools.libraries import RUNNERS, available
 
 # the TFLite runner's interpreter warns of its own deprecation (TF >= 2.20); not about these tests
@@ -54,7 +53,7 @@ def report(results):
 def test_every_preset_is_run_or_skipped_with_a_reason(report):
     ran = {row["preset"] for case in report["cases"] for row in case["rows"]}
     skipped = {name: s["reason"] for s in report["skipped"] for name in s["presets"]}
-    assert ran | set(skipped) == set(PRESETS) | set(EXTENSION_PRESETS) and not ran & set(skipped)
+    assert ran | set(skipped) == set(PRESETS) and not ran & set(skipped)
     for name in ran:
         assert available(ALL_PRESETS[name].library) and name in RUNNERS
     for name, reason in skipped.items():
@@ -75,10 +74,8 @@ def test_rows_hold_the_library_output_and_its_distance_from_each_preset(report):
             preset = ALL_PRESETS[row["preset"]]
             assert row["coordinate_transformation_mode"] == preset.spec.coordinate_transformation_mode
             assert row["call"] == preset.call
-            # the extension registry's presets are listed apart; it holds every spec beyond ONNX, and also
-            # presets of other libraries that one ONNX node expresses (skimage_nearest)
-            assert row["beyond_onnx"] == (row["preset"] in EXTENSION_PRESETS)
-            assert row["beyond_onnx"] or not preset.spec.beyond_onnx
+            # the presets beyond ONNX are listed apart: those whose spec no ONNX Resize node expresses
+            assert row["beyond_onnx"] == preset.beyond_onnx == preset.spec.beyond_onnx
             if row["error"] is not None or x is None:
                 continue
             output = np.asarray(row["output"])
@@ -151,10 +148,10 @@ def test_text_table(capsys):
     # in each case's table the presets beyond ONNX follow the ONNX ones, under one heading
     first_table = tables.split("\n\n")[1]
     ran = [n for n in ALL_PRESETS if f"\n{n} " in first_table]
-    if any(n in EXTENSION_PRESETS for n in ran):
+    if any(ALL_PRESETS[n].beyond_onnx for n in ran):
         assert first_table.count(BEYOND_ONNX) == 1
         onnx_part, extension_part = first_table.split(BEYOND_ONNX)
-        assert all((f"\n{n} " in extension_part) == (n in EXTENSION_PRESETS) for n in ran)
+        assert all((f"\n{n} " in extension_part) == ALL_PRESETS[n].beyond_onnx for n in ran)
 
 
 def test_input_image_and_json(tmp_path, capsys):
@@ -235,16 +232,28 @@ def test_help(capsys):
     assert "compare" in capsys.readouterr().out
 
 
-def test_presets_command(capsys):
+def test_presets_command(capsys, monkeypatch):
+    """One registry, in two parts (an ONNX node expresses the spec, or not), at COLUMNS=80; --wide adds
+    each spec and proven domain; --json is the registry."""
+    monkeypatch.setenv("COLUMNS", "80")
     assert main(["presets"]) == 0
     out = capsys.readouterr().out
+    assert max(map(len, out.splitlines())) <= 80
     onnx_part, heading, extension_part = out.partition(BEYOND_ONNX_HEADING)
-    assert heading and onnx_part.startswith("# ONNX Resize\n")
+    assert heading and onnx_part.startswith("# ONNX Resize (")
+    flat = lambda text: " ".join(text.split())  # noqa: E731  (calls are wrapped at spaces)
     for name, preset in PRESETS.items():
-        assert f"\n{name} " in onnx_part and preset.call in onnx_part and preset.spec.describe() in onnx_part
-    for name, preset in EXTENSION_PRESETS.items():
-        assert f"\n{name} " in extension_part and preset.call in extension_part
-        assert preset.spec.describe() in extension_part
+        part = extension_part if preset.beyond_onnx else onnx_part
+        assert f"\n{name}\n" in part and flat(preset.call) in flat(part), name
+        assert all(flat(call) in flat(part) for call in preset.also)
+    assert main(["presets", "--wide"]) == 0
+    wide = capsys.readouterr().out
+    assert max(map(len, wide.splitlines())) <= 80
+    assert all(flat(p.spec.describe()) in flat(wide) and p.proof in wide for p in PRESETS.values())
+    assert main(["presets", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["name"] for r in rows] == list(PRESETS)
+    assert all(r["beyond_onnx"] == PRESETS[r["name"]].beyond_onnx and r["domain"] for r in rows)
 
 
 def test_python_dash_m_compare():

@@ -15,7 +15,7 @@ from consistent_resize_tools.explain import arithmetic, formula, parse_spec
 
 
 def _explain(capsys, argv):
-    assert main(["explain"] + argv) == 0
+    assert main(["explain"] + argv + ["--wide"]) == 0  # whole lines (the narrow form wraps them)
     return capsys.readouterr().out
 
 
@@ -137,3 +137,17 @@ def test_errors(capsys):
     assert "not allowed with" in _error(capsys, ["explain", "chainer", "--out", "3", "--scale", "2"])
     assert "invalid int value" in _error(capsys, ["explain", "chainer", "--in", "two"])
     assert "antialias=1 needs mode" in _error(capsys, ["explain", "antialias=1"])
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_every_preset_is_explained_within_the_terminal(name, capsys, monkeypatch):
+    """Every preset (splines and pre-blurs included) explains at COLUMNS=80 without a line over 80;
+    --wide keeps each line whole."""
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["explain", name, "--in", "9", "--out", "4"]) == 0
+    narrow = capsys.readouterr().out
+    assert max(map(len, narrow.splitlines())) <= 80, name
+    assert f"preset {name}:" in narrow and "1-D table: in = 9, out = 4" in narrow
+    assert main(["explain", name, "--in", "9", "--out", "4", "--wide"]) == 0
+    wide = capsys.readouterr().out
+    assert " ".join(wide.split()) == " ".join(narrow.split())  # the same words, only wrapped

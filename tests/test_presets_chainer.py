@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from consistent_resize import PRESETS, resize
+from consistent_resize.presets import proven_by
 from consistent_resize_tools.libraries import RUNNERS, available
 from preset_cases import measure_bounds, image_cases, relative_difference  # noqa: E402
 
@@ -26,7 +27,7 @@ BOUNDS = {
     "chainer_half_pixel": 1e-5,  # [2.2e-7] align_corners=False
     "chainer_nearest": None,
 }
-CHAINER_PRESETS = sorted(name for name, p in PRESETS.items() if p.library == "chainer")
+CHAINER_PRESETS = proven_by("test_presets_chainer.py")
 MAX_SIZE = 48
 
 

@@ -131,10 +131,10 @@ def difference(name, x, size):
 def test_every_extension_preset_is_tested():
     assert sorted(BOUNDS) == sorted(EXTENSION_PRESETS)
     assert all(name in RUNNERS for name in EXTENSION_PRESETS)
-    assert not set(EXTENSION_PRESETS) & set(PRESETS)
+    assert set(EXTENSION_PRESETS) <= set(PRESETS)  # a view of the one registry
     beyond = [p for p in EXTENSION_PRESETS.values() if p.spec.beyond_onnx and not p.spec.gaussian_preblur]
     assert {p.spec.mode for p in beyond} == set(EXTENSION_MODES)
-    assert all(p.spec.mode in MODES for p in PRESETS.values())
+    assert all(p.spec.mode in MODES for p in PRESETS.values() if not p.beyond_onnx)
 
 
 @pytest.mark.parametrize("name", installed(sorted(BOUNDS)))

@@ -40,6 +40,7 @@ from consistent_resize import (
     axis_table,
     resize,
 )
+from consistent_resize.presets import proven_by
 from consistent_resize_tools.libraries import RUNNERS
 from consistent_resize.reference import apply_table
 
@@ -332,7 +333,7 @@ def test_upsample_opset_9(mode, data, library_counter):
     library_counter("onnxruntime")
 
 
-@pytest.mark.parametrize("name", sorted(n for n, p in PRESETS.items() if p.library == "onnxruntime"))
+@pytest.mark.parametrize("name", proven_by("test_presets_onnxruntime.py"))
 @counted
 @given(data=st.data())
 def test_presets(name, data, library_counter):

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from consistent_resize import PRESETS
+from consistent_resize.presets import proven_by
 from consistent_resize_tools.libraries import RUNNERS
 from preset_cases import measure_bounds, measure_inexpressible, check_ties, image_cases, relative_difference  # noqa: E402
 
@@ -30,7 +31,7 @@ BOUNDS = {
 }
 #: Which OpenCV major versions each preset describes.
 VERSIONS = {"opencv_nearest_exact": range(5, 100), "opencv4_nearest_exact": range(4, 5)}
-OPENCV_PRESETS = sorted(name for name, p in PRESETS.items() if p.library == "opencv")
+OPENCV_PRESETS = proven_by("test_presets_opencv.py")
 MAX_SIZE = 64
 
 

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from consistent_resize import PRESETS, resize
+from consistent_resize.presets import proven_by
 from consistent_resize_tools.libraries import RUNNERS
 from preset_cases import measure_bounds, measure_inexpressible, check_ties, image_cases, relative_difference  # noqa: E402
 
@@ -26,7 +27,7 @@ BOUNDS = {
     "pillow_bilinear": 3e-7,  # [1.1e-7]: the horizontal pass is stored as float32
     "pillow_bicubic": 3e-7,  # [1.4e-7 / 1.6e-7]: idem
 }
-PILLOW_PRESETS = sorted(name for name, p in PRESETS.items() if p.library == "pillow")
+PILLOW_PRESETS = proven_by("test_presets_pillow.py")
 MAX_SIZE = 64
 #: the counter fixture only adds to a session total, so sharing it between generated inputs is safe
 counted = settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

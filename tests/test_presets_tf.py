@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from consistent_resize import PRESETS, resize, source_coordinates
+from consistent_resize.presets import proven_by
 from consistent_resize.kernels import cubic
 from consistent_resize_tools.libraries import RUNNERS, available
 from preset_cases import measure_bounds, measure_inexpressible, check_ties, image_cases, relative_difference  # noqa: E402
@@ -58,7 +59,7 @@ XNNPACK_BOUNDS = {
     "tflite_nearest_half_pixel": 0.0,
     "tflite_nearest_align_corners": 0.0,
 }
-TF_PRESETS = sorted(name for name, p in PRESETS.items() if p.library in ("tensorflow", "keras"))
+TF_PRESETS = proven_by("test_presets_tf.py")
 MAX_SIZE = 48
 #: the counter fixture only adds to a session total, so sharing it between generated inputs is safe
 counted = settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

@@ -28,6 +28,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from consistent_resize import PRESETS, resize
+from consistent_resize.presets import proven_by
 from consistent_resize_tools.libraries import RUNNERS
 
 torch = pytest.importorskip("torch")
@@ -48,7 +49,7 @@ BOUNDS = {
     "pytorch_bicubic_align_corners": 1e-5,  # [9.8e-7]
     "pytorch_bicubic_antialias": 1e-5,  # [1.0e-6]
 }
-TORCH_PRESETS = sorted(name for name, p in PRESETS.items() if p.library == "torch")
+TORCH_PRESETS = proven_by("test_presets_torch.py")
 MAX_SIZE = 48
 
 

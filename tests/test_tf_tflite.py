@@ -50,7 +50,6 @@ EXTENSION_SPECS = [
 CASES = (
     [(name, p.spec) for name, p in PRESETS.items()]
     + [(s.describe(), s) for s in EXTRA_SPECS]
-    + [(name, p.spec) for name, p in EXTENSION_PRESETS.items()]
     + [(s.describe(), s) for s in EXTENSION_SPECS]
 )
 

@@ -10,6 +10,7 @@ torch = pytest.importorskip("torch")
 import torch.nn.functional as F  # noqa: E402
 
 from consistent_resize import PRESETS  # noqa: E402
+from consistent_resize.presets import proven_by  # noqa: E402
 from consistent_resize_torch import Resize, resize  # noqa: E402
 from consistent_resize_torch.calls import PRESET_CALLS, preset_for  # noqa: E402
 
@@ -20,7 +21,7 @@ SIZES = [((5, 7), (9, 4)), ((8, 8), (3, 17)), ((13, 6), (26, 12)), ((1, 4), (3, 
 
 
 def test_every_pytorch_preset_is_covered():
-    assert sorted(INTERPOLATE) == sorted(n for n, p in PRESETS.items() if p.library == "torch")
+    assert sorted(INTERPOLATE) == proven_by("test_presets_torch.py")
     for name, kwargs in INTERPOLATE.items():
         assert f"mode='{kwargs['mode']}'" in PRESETS[name].call
         assert preset_for(**kwargs) == name  # the table and preset_for are one mapping

@@ -138,7 +138,7 @@ def test_export_is_one_resize_node_and_onnxruntime_agrees(spec, library_counter)
 
 # (in, out) where float32_divide rounds a nearest coordinate across an integer that another arithmetic
 # does not (found by scanning in <= 40, out <= 80 with runtime_mismatch; one per arithmetic/coordinate mode)
-REFUSAL_CANDIDATES = [(14, 2), (2, 41), (6, 74), (4, 75), (2, 7), (2, 5)]
+REFUSAL_CANDIDATES = [(14, 2), (2, 41), (6, 74), (4, 75), (2, 7), (2, 5), (2, 49)]  # (2, 49): skimage_nearest
 
 
 def _refused_case(spec):
@@ -149,7 +149,13 @@ def _refused_case(spec):
     return None
 
 
-@pytest.mark.parametrize("name", sorted(PRESETS))
+#: the presets of the libraries' suites; the JAX scale_and_translate presets (float32_reciprocal) are refused
+#: where their weights differ from onnxruntime's by float32 rounding only (a conservative rule: the export is
+#: then the exact table graph), so "a refused node really differs" does not hold for them
+EXPORT_PRESETS = sorted(n for n, p in PRESETS.items() if p.library != "jax")
+
+
+@pytest.mark.parametrize("name", EXPORT_PRESETS)
 def test_presets_export_exactly_or_refuse_with_reason(name, library_counter):
     """A preset's coordinate_arithmetic is not ONNX's: one node where the runtime computes the same tables
     for these sizes, the table graph where it would not (strict: refused with the reason); and a refused

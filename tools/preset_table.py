@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from consistent_resize import PRESETS, ResizeSpec
 
 
@@ -17,16 +19,19 @@ def preset_rows() -> list[str]:
     for name, preset in PRESETS.items():
         spec = preset.spec
         other = []
-        for field in ("nearest_mode", "cubic_coeff_a", "exclude_outside", "antialias", "coordinate_arithmetic"):
-            value = getattr(spec, field)
-            if field == "nearest_mode" and spec.mode != "nearest":
+        for field in dataclasses.fields(spec):
+            if field.name in ("mode", "coordinate_transformation_mode"):
                 continue
-            if field == "cubic_coeff_a" and spec.mode != "cubic":
+            value = getattr(spec, field.name)
+            if field.name == "nearest_mode" and spec.mode != "nearest":
                 continue
-            if value != getattr(default, field) or field in ("nearest_mode", "cubic_coeff_a"):
-                other.append(f"{field}={value}")
+            if field.name == "cubic_coeff_a" and spec.mode != "cubic":
+                continue
+            if value != getattr(default, field.name) or field.name in ("nearest_mode", "cubic_coeff_a"):
+                other.append(f"{field.name}={round(value, 6) if isinstance(value, float) else value}")
         call = preset.call.replace("|", "\\|")
-        rows.append(f"| `{name}` | `{call}` | {spec.mode} | {spec.coordinate_transformation_mode} | {', '.join(other)} |")
+        mode = f"{spec.mode} (beyond ONNX)" if preset.beyond_onnx else spec.mode
+        rows.append(f"| `{name}` | `{call}` | {mode} | {spec.coordinate_transformation_mode} | {', '.join(other)} |")
     return rows
 
 

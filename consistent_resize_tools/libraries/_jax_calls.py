@@ -9,14 +9,24 @@ from __future__ import annotations
 
 import numpy as np
 
-#: jax.image.resize method -> the preset it reproduces (antialias=True, JAX's default / antialias=False);
+from . import register
+
+#: method -> the preset of ``jax.image.resize`` (antialias=True, JAX's default / antialias=False) and of
+#: ``jax.image.scale_and_translate`` with a float32 scale array (JAX rounds ``1 / scale`` there:
+#: ``float32_reciprocal``; ``resize`` passes Python floats, ``float32(in / out)``: ``float32_multiply``).
 #: 'bilinear'/'bicubic' are JAX's aliases of 'linear'/'cubic'. ``method='nearest'`` has no preset: it picks
 #: ``floor(float32((x + 1/2) * in) / out)``, the correctly rounded quotient, which no
 #: ``coordinate_arithmetic`` computes (``tf_nearest``, float32 ``(x + 1/2) * float32(in / out)``, differs
-#: at ties: 11 of the 1600 size pairs up to 40; docs/presets-beside.md).
+#: at ties: 11 of the 1600 size pairs up to 40).
 RESIZE_PRESETS = {
     "linear": ("pytorch_bilinear_antialias", "tf_bilinear"),
-    "cubic": ("tf_bicubic_antialias", "tf_bicubic"),
+    "cubic": ("tf_bicubic_antialias", "jax_cubic"),
+    "lanczos3": ("jax_lanczos3_antialias", "jax_lanczos3"),
+    "lanczos5": ("jax_lanczos5_antialias", "jax_lanczos5"),
+}
+SCALE_AND_TRANSLATE_PRESETS = {
+    "linear": ("jax_scale_and_translate_linear_antialias", "jax_scale_and_translate_linear"),
+    "cubic": ("jax_scale_and_translate_cubic_antialias", "jax_scale_and_translate_cubic"),
     "lanczos3": ("tf_lanczos3_antialias", "tf_lanczos3"),
     "lanczos5": ("tf_lanczos5_antialias", "tf_lanczos5"),
 }
@@ -52,10 +62,15 @@ def _call(function, method, antialias):
 
 #: (the call as a user writes it, preset name, runner)
 CALLS = []
-for _method, (_aa, _plain) in RESIZE_PRESETS.items():
-    for _antialias, _preset in ((True, _aa), (False, _plain)):
-        _flag = "" if _antialias else ", antialias=False"
-        CALLS.append((f"jax.image.resize(x, shape, method={_method!r}{_flag})", _preset,
+for _method in RESIZE_PRESETS:
+    for _antialias, _flag in ((True, ""), (False, ", antialias=False")):
+        _which = 0 if _antialias else 1
+        CALLS.append((f"jax.image.resize(x, shape, method={_method!r}{_flag})", RESIZE_PRESETS[_method][_which],
                       _call(jax_resize, _method, _antialias)))
-        CALLS.append((f"jax.image.scale_and_translate(x, shape, (0, 1), out / in, 0, method={_method!r}{_flag})",
-                      _preset, _call(jax_scale_and_translate, _method, _antialias)))
+        CALLS.append((f"jax.image.scale_and_translate(x, shape, (0, 1), jnp.float32(out / in), 0, "
+                      f"method={_method!r}{_flag})", SCALE_AND_TRANSLATE_PRESETS[_method][_which],
+                      _call(jax_scale_and_translate, _method, _antialias)))
+
+for _call_text, _preset, _run in CALLS:  # the runner of each JAX preset (compare, tests/test_seed.py)
+    if _preset.startswith("jax_"):
+        register(_preset)(_run)
