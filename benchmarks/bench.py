@@ -339,6 +339,13 @@ def main(argv=None) -> int:
         print()
     print("Targets (issue 8):")
     print(report.targets_text(results["targets"]))
+    if "torch" in results["frameworks"] and args.device == "cpu":
+        from benchmarks import bench_convert  # converted models cost nothing (issue 18, item 3)
+
+        print("converted models: timing", file=sys.stderr, flush=True)
+        results["converted"] = (bench_convert.measure(repeats=3, warmup=1, side=64, batches=(1,)) if args.quick
+                                else bench_convert.measure(repeats=args.repeats, warmup=args.warmup))
+        print("\n" + bench_convert.report(results["converted"]))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=1)

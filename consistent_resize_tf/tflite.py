@@ -58,9 +58,23 @@ def check_tflite(model) -> None:
             "which TFLite builtins cannot run")
 
 
-def to_tflite(model, **converter_attributes: Any) -> bytes:
+#: the runtimes a TFLite model of ours is written for: LiteRT (``ai-edge-litert``) and TensorFlow's own
+#: ``tf.lite.Interpreter``, with or without XNNPACK: constant tables through GATHER, MUL, ADD (SELECT_V2)
+#: compute the spec in each of them (tests/test_tf_tflite.py, and the ``litert`` row of docs/runtimes.md)
+TFLITE_RUNTIMES = ("litert",)
+
+
+def to_tflite(model, *, runtime: str = "litert", **converter_attributes: Any) -> bytes:
     """``check_tflite(model)``, then ``tf.lite.TFLiteConverter.from_keras_model(model).convert()`` with
-    ``converter_attributes`` set on the converter (e.g. ``optimizations=[...]``)."""
+    ``converter_attributes`` set on the converter (e.g. ``optimizations=[...]``).
+
+    ``runtime`` names the target (``TFLITE_RUNTIMES``; the ONNX runtimes take ONNX models, see
+    ``consistent_resize_torch.table_graphs(runtime=...)``): the model is written so that it computes the
+    spec there.
+    """
+    from consistent_resize._names import check_choice
+
+    check_choice("runtime", runtime, TFLITE_RUNTIMES)
     check_tflite(model)
     converter = tf.lite.TFLiteConverter.from_keras_model(model)
     for name, value in converter_attributes.items():
@@ -70,4 +84,4 @@ def to_tflite(model, **converter_attributes: Any) -> bytes:
     return converter.convert()
 
 
-__all__ = ["check_tflite", "dynamic_layers", "to_tflite"]
+__all__ = ["TFLITE_RUNTIMES", "check_tflite", "dynamic_layers", "to_tflite"]

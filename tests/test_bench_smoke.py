@@ -49,6 +49,8 @@ def test_bench_quick_torch_with_memory(tmp_path):
     pytest.importorskip("torch")
     result = _run(tmp_path, "torch")
     _check_rows(result, "torch")
+    for row in result["converted"]:  # the converted-model rows (issue 18): measured, or skipped with why
+        assert row.get("skipped") or row["ratio"] == pytest.approx(row["converted_ms"] / row["original_ms"])
     if result["memory_method"] and result["rows"][0]["mem_bytes"]:
         for r in result["rows"]:
             for call in ("ours_fwd", "ours_fb", f"native_fwd:{r['layout']}", f"native_fb:{r['layout']}"):

@@ -42,3 +42,20 @@ def test_static_spatial_sizes_convert_and_compute_the_reference():
     got = interpreter.get_tensor(interpreter.get_output_details()[0]["index"])
     want = reference(x.astype(np.float64), (8, 9), preset="pytorch_bilinear", axes=(1, 2))
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-6)
+
+
+def test_runtime_is_checked_and_litert_runs_the_spec():
+    """``to_tflite(..., runtime=...)`` names its target; an ONNX runtime there is refused by name, and the
+    model for LiteRT computes the spec in LiteRT itself (ai-edge-litert, where installed)."""
+    with pytest.raises(ValueError, match="runtime.*'openvino'.*litert"):
+        to_tflite(_model((5, 7, 3)), runtime="openvino")
+    flatbuffer = to_tflite(_model((5, 7, 3)), runtime="litert")
+    litert = pytest.importorskip("ai_edge_litert.interpreter", reason="ai-edge-litert is in .venv-modern")
+    interpreter = litert.Interpreter(model_content=flatbuffer)
+    interpreter.allocate_tensors()
+    x = np.random.default_rng(1).random((1, 5, 7, 3), dtype=np.float32)
+    interpreter.set_tensor(interpreter.get_input_details()[0]["index"], x)
+    interpreter.invoke()
+    got = interpreter.get_tensor(interpreter.get_output_details()[0]["index"])
+    want = reference(x.astype(np.float64), (8, 9), preset="pytorch_bilinear", axes=(1, 2))
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-6)
