@@ -46,7 +46,7 @@ class Row:
     equals: List[str]  # every preset whose spec gives the library's output (own preset included)
     error: Optional[str] = None
     torch_layer_diff: Optional[float] = None  # max |library - consistent_resize_torch.resize| (if installed)
-    beyond_onnx: bool = False  # the preset's spec is an extension (EXTENSION_PRESETS)
+    beyond_onnx: bool = False  # the preset is an extension (EXTENSION_PRESETS) or its spec is (cubic_table_size)
 
 
 @dataclasses.dataclass
@@ -146,7 +146,7 @@ def run_case(case: Case, presets: Sequence[str]) -> CaseResult:
     for name in presets:
         preset = ALL_PRESETS[name]
         row = Row(name, preset.library, preset.call, preset.spec.coordinate_transformation_mode, None, None, [],
-                  beyond_onnx=name in EXTENSION_PRESETS)
+                  beyond_onnx=name in EXTENSION_PRESETS or preset.spec.beyond_onnx)
         try:
             output = np.asarray(RUNNERS[name](x.copy(), size), dtype=np.float64)
         except Exception as error:  # shown in the table as this row's result, never hidden
