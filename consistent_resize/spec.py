@@ -11,6 +11,8 @@ PyTorch's adaptive average pooling, and ``area_two_tap``, OpenCV ``INTER_AREA``'
 ``consistent_resize.tables``), with the parameters
 ``lanczos_radius``, ``gaussian_sigma``, ``mitchell_b`` and ``mitchell_c``. Such a spec has no ONNX node:
 ``to_onnx()`` raises a ValueError for it. The parameters' defaults leave every ONNX spec unchanged.
+``cubic_table_size`` (issue 15) reads ``mode="cubic"``'s weights from TensorFlow's bicubic coefficient table
+(``consistent_resize.kernels.cubic_table``); a spec with it is beyond ONNX too.
 """
 
 from __future__ import annotations

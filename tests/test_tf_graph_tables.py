@@ -281,6 +281,8 @@ CASES = [
                 coordinate_arithmetic="float32_multiply"), (13, 5)),
     (ResizeSpec(mode="linear", coordinate_transformation_mode="tf_crop_and_resize", extrapolation_value=-2.0), (6, 6)),
     (ResizeSpec(mode="cubic", keep_aspect_ratio_policy="not_smaller"), (5, 12)),
+    (PRESETS["tf_bicubic"].spec, (3, 13)),  # TF's bicubic table (cubic_table_size), in the graph
+    (PRESETS["tf1_bicubic_align_corners"].spec, (13, 1)),
 ]
 
 
