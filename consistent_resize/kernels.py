@@ -6,6 +6,12 @@ ONNX kernels:
 - cubic (Keys, parameter ``a``): ``k(t) = (a + 2)|t|^3 - (a + 3)|t|^2 + 1`` for ``|t| <= 1``,
   ``a|t|^3 - 5a|t|^2 + 8a|t| - 4a`` for ``1 < |t| < 2``, else 0; support 2.
 
+Beyond ONNX, the cubic kernel read from a table (``cubic_table_size = N > 0``, TensorFlow's bicubic without
+antialias, ``N = 1024``; ``cubic_table``): entry ``i = 0 .. N`` holds ``near[i] = k(i / N)`` and
+``far[i] = k(1 + i / N)``, each the Horner form ``((a + 2) x - (a + 3)) x x + 1`` or
+``((a y - 5a) y + 8a) y - 4a`` evaluated in float64 and stored as a float32 (TensorFlow's
+``InitCoeffsTable``); ``consistent_resize.tables`` reads it at the offset rounded to a multiple of ``1/N``.
+
 Beyond ONNX (``EXTENSION_MODES``; their weights are always normalised to sum 1):
 
 - box: ``k(t) = 1`` for ``-1/2 < t <= 1/2``, else 0; support 1/2 (Pillow's ``box_filter``: the interval
@@ -37,6 +43,7 @@ Antialiasing (one rule for every kernel but area): when downscaling by ``s < 1``
 
 from __future__ import annotations
 
+import functools
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -78,6 +85,29 @@ def cubic(a: float) -> Callable[[np.ndarray], np.ndarray]:
         return np.where(t <= 1, near, np.where(t < 2, far, 0.0))
 
     return keys
+
+
+@functools.lru_cache(maxsize=16)
+def cubic_table(a: float, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """TensorFlow's bicubic coefficient table (``resize_bicubic_op.cc``, ``InitCoeffsTable``), read-only.
+
+    Returns:
+        ``(near, far)``: float32 ``(size + 1,)``; ``near[i] = float32(((a + 2) x - (a + 3)) x x + 1)`` and
+        ``far[i] = float32(((a y - 5a) y + 8a) y - 4a)`` with ``x = i / size``, ``y = x + 1``, the
+        polynomials evaluated in float64 as TensorFlow's C++ does (``a`` is a double there, ``x`` a float).
+
+    Example:
+        >>> near, far = cubic_table(-0.5, 1024)
+        >>> float(near[0]), float(near[1024]), float(far[1024])
+        (1.0, 0.0, 0.0)
+    """
+    x = np.arange(size + 1, dtype=np.float64) / size  # i * 1.0 / kTableSize, exact in float32
+    near = (((a + 2) * x - (a + 3)) * x * x + 1).astype(np.float32)
+    y = x + 1.0
+    far = (((a * y - 5 * a) * y + 8 * a) * y - 4 * a).astype(np.float32)
+    for array in (near, far):
+        array.setflags(write=False)
+    return near, far
 
 
 def box(t: np.ndarray) -> np.ndarray:

@@ -11,6 +11,8 @@ PyTorch's adaptive average pooling, and ``area_two_tap``, OpenCV ``INTER_AREA``'
 ``consistent_resize.tables``), with the parameters
 ``lanczos_radius``, ``gaussian_sigma``, ``mitchell_b`` and ``mitchell_c``. Such a spec has no ONNX node:
 ``to_onnx()`` raises a ValueError for it. The parameters' defaults leave every ONNX spec unchanged.
+``cubic_table_size`` (issue 15) reads ``mode="cubic"``'s weights from TensorFlow's bicubic coefficient table
+(``consistent_resize.kernels.cubic_table``); a spec with it is beyond ONNX too.
 """
 
 from __future__ import annotations
@@ -40,7 +42,10 @@ KERNEL_PARAMETERS = {
     "spline_order": "spline",
     "spline_constant_border": "spline",
     "gaussian_preblur": "any",  # a blur before any mode (consistent_resize.blur)
+    "cubic_table_size": "cubic",  # TF's bicubic coefficient table (consistent_resize.kernels.cubic_table)
 }
+#: ``cubic_table_size`` values: 0 (the kernel itself) or a power of two up to 2**20 (TensorFlow: 1024).
+CUBIC_TABLE_SIZES = (0,) + tuple(2 ** k for k in range(21))
 COORDINATE_TRANSFORMATION_MODES = (
     "half_pixel",
     "half_pixel_symmetric",
@@ -127,6 +132,11 @@ class ResizeSpec:
             ``extrapolation_value`` (SciPy ``'constant'``, ``cval``); formulas in ``consistent_resize.splines``.
         gaussian_preblur: beyond ONNX; a gaussian blur of each downsized axis before the resize (any mode):
             0 none, 1 scikit-image's ``anti_aliasing``, 2 kornia's ``antialias`` (``consistent_resize.blur``).
+        cubic_table_size: beyond ONNX; ``N > 0`` reads ``mode="cubic"``'s weights from an ``N + 1``-entry
+            table, as TensorFlow's bicubic without antialias (``N = 1024``): the offset ``c - floor(c)`` is
+            rounded to a multiple of ``1/N`` (half to even, ``lrintf``) and each entry is a float32
+            (``consistent_resize.kernels.cubic_table``); 0 evaluates the kernel itself. A power of two; only
+            with ``mode="cubic"`` and ``antialias=0``.
 
     Example:
         >>> ResizeSpec(mode="linear", coordinate_transformation_mode="align_corners").mode
@@ -149,6 +159,7 @@ class ResizeSpec:
     spline_order: int = 3
     spline_constant_border: int = 0
     gaussian_preblur: int = 0
+    cubic_table_size: int = 0
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -210,6 +221,7 @@ class ResizeSpec:
             raise ValueError(f"gaussian_preblur must be 0 (none), 1 (scikit-image's rule) or 2 (kornia's), "
                              f"got {preblur!r}")
         set_(self, "gaussian_preblur", int(preblur))
+        self._check_cubic_table_size()
         if self.mode == "spline" and self.antialias:
             raise ValueError("mode 'spline' has no antialiased form (SciPy and scikit-image blur first, a "
                              "separate step); leave antialias=0")
@@ -218,6 +230,20 @@ class ResizeSpec:
                 "antialias=1 needs mode 'linear' or 'cubic' (ONNX defines no antialiased nearest); "
                 "got mode='nearest'"
             )
+
+    def _check_cubic_table_size(self) -> None:
+        size = self.cubic_table_size
+        if isinstance(size, bool) or not float(_finite("cubic_table_size", size)).is_integer() \
+                or size not in CUBIC_TABLE_SIZES:
+            raise ValueError(f"cubic_table_size must be 0 (no table) or a power of two from 1 to 2**20 "
+                             f"(TensorFlow's bicubic: 1024), got {size!r}")
+        object.__setattr__(self, "cubic_table_size", int(size))
+        if self.cubic_table_size and self.mode != "cubic":
+            raise ValueError(f"cubic_table_size tabulates the cubic kernel; it needs mode 'cubic', got mode="
+                             f"{self.mode!r} (leave cubic_table_size=0)")
+        if self.cubic_table_size and self.antialias:
+            raise ValueError("cubic_table_size has no antialiased form (TensorFlow's antialiased bicubic evaluates "
+                             "the kernel itself); leave antialias=0 or cubic_table_size=0")
 
     # -- ONNX -------------------------------------------------------------------------------------
     @classmethod
@@ -245,9 +271,9 @@ class ResizeSpec:
 
     @property
     def beyond_onnx(self) -> bool:
-        """Whether ``mode`` is one of ``EXTENSION_MODES`` or a ``gaussian_preblur`` is set (no ONNX ``Resize``
-        node expresses the spec)."""
-        return self.mode in EXTENSION_MODES or self.gaussian_preblur != 0
+        """Whether ``mode`` is one of ``EXTENSION_MODES`` or a ``gaussian_preblur`` or ``cubic_table_size`` is
+        set (no ONNX ``Resize`` node expresses the spec)."""
+        return self.mode in EXTENSION_MODES or self.gaussian_preblur != 0 or self.cubic_table_size != 0
 
     def to_onnx(self) -> dict[str, Any]:
         """All ONNX ``Resize`` attributes of this spec, defaults included.
@@ -261,6 +287,10 @@ class ResizeSpec:
         if self.gaussian_preblur:
             raise ValueError("gaussian_preblur blurs before the resize, which no ONNX Resize node does; set "
                              "gaussian_preblur=0 for an ONNX node")
+        if self.cubic_table_size:
+            raise ValueError(f"cubic_table_size={self.cubic_table_size} reads the cubic weights from a table "
+                             "(TensorFlow's bicubic), which no ONNX Resize node does (it evaluates the kernel); "
+                             "set cubic_table_size=0 for an ONNX node")
         if self.beyond_onnx:
             raise ValueError(
                 f"mode {self.mode!r} is beyond ONNX Resize (whose modes are {', '.join(map(repr, MODES))}); "

@@ -30,6 +30,13 @@ How a table is built from the source coordinate ``c = x_original`` (module ``coo
   The weights are normalised to sum 1 under antialias and always for the extension kernels (which are no
   partition of unity). ``exclude_outside`` gives taps outside ``[0, in - 1]`` weight 0 and
   renormalises; otherwise their index is clamped to the nearest border (edge replication).
+- cubic with ``cubic_table_size = N > 0`` (TensorFlow's bicubic without antialias, ``N = 1024``;
+  ``resize_bicubic_op.cc``, ``GetWeightsAndIndices``): ``b = floor(c)``, ``r = rint((c - b) N)`` (half to
+  even, as ``lrintf``; exact, ``N`` a power of two), taps ``b - 1 .. b + 2`` with the table's
+  (``kernels.cubic_table``) weights ``far[r], near[r], near[N - r], far[N - r]``: the kernel at the offset
+  ``r / N`` instead of ``c - b``. ``exclude_outside`` gives taps outside ``[0, in - 1]`` weight 0 and
+  renormalises where the sum ``w`` has ``|w| >= 1000 * FLT_MIN`` (TensorFlow's guard; elsewhere the weights
+  stay as they are, 0 where no tap is inside); otherwise indices are clamped (TensorFlow's legacy branch).
 
 Canonical form: taps of one row that read the same index are merged (weights summed), taps of weight 0
 are dropped (so a NaN or Inf reaches only the outputs that read it with a non-zero weight), rows are
@@ -45,7 +52,7 @@ import math
 import numpy as np
 
 from .coordinates import kernel_arguments, source_coordinates, stretch
-from .kernels import kernel_for
+from .kernels import cubic_table, kernel_for
 from .spec import ResizeSpec
 from .blur import blur_taps, compose
 from .splines import spline_taps
@@ -138,6 +145,28 @@ def _kernel_taps(spec: ResizeSpec, coords: np.ndarray, in_size: int, out_size: i
     if spec.exclude_outside:
         weight = np.where(inside, weight, 0.0)
         weight = weight / _checked_sum(weight, spec)
+    index = np.clip(index, 0, in_size - 1).astype(np.int64)
+    return index, weight
+
+
+#: TensorFlow's bicubic renormalises a row only if ``|weight_sum| >= 1000 * FLT_MIN``
+_TF_WEIGHT_SUM_GUARD = 1000.0 * float(np.finfo(np.float32).tiny)
+
+
+def _cubic_table_taps(spec: ResizeSpec, coords: np.ndarray, in_size: int):
+    """TensorFlow's ``GetWeightsAndIndices``: taps ``floor(c) - 1 .. floor(c) + 2``, weights from the table at
+    the offset rounded to ``1/N`` (``lrintf(delta * kTableSize)``)."""
+    size = spec.cubic_table_size
+    near, far = cubic_table(spec.cubic_coeff_a, size)
+    base = np.floor(coords)
+    offset = np.rint((coords - base) * size).astype(np.int64)  # exact: N is a power of two
+    index = base[:, None] + np.arange(-1, 3)[None, :]
+    weight = np.stack([far[offset], near[offset], near[size - offset], far[size - offset]], axis=1)
+    weight = weight.astype(np.float64)
+    if spec.exclude_outside:
+        weight = np.where((index >= 0) & (index <= in_size - 1), weight, 0.0)
+        total = weight.sum(axis=1, keepdims=True)
+        weight = np.where(np.abs(total) >= _TF_WEIGHT_SUM_GUARD, weight / np.where(total == 0, 1.0, total), weight)
     index = np.clip(index, 0, in_size - 1).astype(np.int64)
     return index, weight
 
@@ -252,6 +281,8 @@ def axis_table(
         index, weight, beyond = spline_taps(coords, in_size, spec.spline_order,
                                              "constant" if spec.spline_constant_border else "mirror")
         outside = outside | beyond
+    elif spec.cubic_table_size:  # TensorFlow's bicubic coefficient table
+        index, weight = _cubic_table_taps(spec, np.where(outside, 0.0, coords), in_size)
     else:
         index, weight = _kernel_taps(spec, np.where(outside, 0.0, coords), in_size, out_size, scale)
     blur = blur_taps(in_size, out_size, spec.gaussian_preblur)

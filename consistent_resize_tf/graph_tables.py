@@ -4,7 +4,8 @@ graph runs (``keras.Input((None, None, C))``, a ``size`` tensor).
 This module is a line-by-line port of ``consistent_resize.arguments.plan_axes``,
 ``consistent_resize.coordinates`` (``source_coordinates``, ``stretch``, ``kernel_arguments``), the kernels
 of ``consistent_resize.kernels`` and the tap builders of ``consistent_resize.tables``, for every mode (those
-beyond ONNX included: box, area, lanczos, hamming, gaussian, mitchell, adaptive_average, area_two_tap):
+beyond ONNX included: box, area, lanczos, hamming, gaussian, mitchell, adaptive_average, area_two_tap; and
+cubic read from TensorFlow's table, ``cubic_table_size``, whose table is the core's constant):
 the same operations in the same order and float precision.
 ``tests/test_tf_graph_tables.py`` checks it against the NumPy core inside ``tf.function`` and XLA over
 random sizes, scales and specs: plans and source coordinates bit for bit, tables as dense matrices
@@ -29,6 +30,7 @@ from typing import Any, NamedTuple, Sequence
 import numpy as np
 import tensorflow as tf
 
+from consistent_resize.kernels import cubic_table
 from consistent_resize.spec import ResizeSpec
 
 #: the support of the kernels whose support is a constant (``kernels.kernel_for``)
@@ -430,6 +432,30 @@ def _kernel_taps(spec: ResizeSpec, coords: tf.Tensor, plan: GraphAxisPlan):
     return index, weight
 
 
+#: ``tables._TF_WEIGHT_SUM_GUARD``: TensorFlow's bicubic renormalises only if ``|weight_sum| >= 1000 * FLT_MIN``
+_TF_WEIGHT_SUM_GUARD = 1000.0 * float(np.finfo(np.float32).tiny)
+
+
+def _cubic_table_taps(spec: ResizeSpec, coords: tf.Tensor, in_size: Any):
+    """Port of ``tables._cubic_table_taps`` (TensorFlow's ``GetWeightsAndIndices``): taps ``floor(c) - 1 ..
+    floor(c) + 2`` weighted from the table (``kernels.cubic_table``, a constant) at ``rint((c - floor(c)) N)``
+    (``tf.round``: half to even, as ``lrintf``; exact, ``N`` a power of two)."""
+    size = spec.cubic_table_size
+    near, far = (tf.constant(t.astype(np.float64)) for t in cubic_table(spec.cubic_coeff_a, size))
+    base = tf.floor(coords)
+    offset = tf.cast(tf.round((coords - base) * float(size)), tf.int32)
+    index = base[:, None] + tf.constant([-1.0, 0.0, 1.0, 2.0], tf.float64)[None, :]
+    weight = tf.stack([tf.gather(far, offset), tf.gather(near, offset),
+                       tf.gather(near, size - offset), tf.gather(far, size - offset)], axis=1)
+    last = _f64(in_size) - 1.0
+    if spec.exclude_outside:
+        weight = tf.where((index >= 0.0) & (index <= last), weight, tf.zeros_like(weight))
+        total = tf.reduce_sum(weight, axis=1, keepdims=True)
+        guarded = tf.abs(total) >= _TF_WEIGHT_SUM_GUARD  # else the weights stay (0 where no tap is inside)
+        weight = tf.where(guarded, _div(weight, tf.where(guarded, total, tf.ones_like(total))), weight)
+    return tf.clip_by_value(index, 0.0, last), weight
+
+
 def _normalised(weight: tf.Tensor, spec: ResizeSpec) -> tf.Tensor:
     """Each row divided by its sum; a row summing to 0 (every tap excluded: e.g. linear with
     ``exclude_outside`` whose only non-zero tap lies outside) fails at run time with the NumPy tables'
@@ -465,6 +491,8 @@ def axis_table(spec: ResizeSpec, plan: GraphAxisPlan) -> GraphAxisTable:
         index, weight = _adaptive_average_taps(in_size, out_size)
     elif spec.mode == "area_two_tap":
         index, weight = _area_two_tap_taps(coords, plan)
+    elif spec.cubic_table_size:  # TensorFlow's bicubic coefficient table
+        index, weight = _cubic_table_taps(spec, tf.where(outside, tf.zeros_like(coords), coords), in_size)
     else:
         index, weight = _kernel_taps(spec, tf.where(outside, tf.zeros_like(coords), coords), plan)
     weight = tf.where(outside[:, None], tf.zeros_like(weight), weight)

@@ -201,7 +201,7 @@ _ATTRIBUTE_SUFFIX = {int: "i", float: "f", str: "s"}
 
 def _why_tables(spec: ResizeSpec) -> str:
     if spec.beyond_onnx:
-        return f"mode {spec.mode!r} is beyond ONNX Resize and"
+        return f"{onnxruntime_rules.beyond_onnx_feature(spec)} is beyond ONNX Resize and"
     if _TABLE_GRAPHS[0] == "always":
         return "under table_graphs('always') the resize"
     return "one Resize node would not compute this spec on onnxruntime, and its table graph"
@@ -263,7 +263,8 @@ def dynamic_refusal(spec: ResizeSpec, rank: int, scale_factor=None, runtime: str
     exact for outputs below 65536).
     """
     if spec.beyond_onnx:
-        return f"mode {spec.mode!r} is written as constant Gather tables, computed for fixed sizes"
+        feature = onnxruntime_rules.beyond_onnx_feature(spec)
+        return f"{feature} is written as constant Gather tables, computed for fixed sizes"
     if runtime != "onnxruntime":
         return (f"the rules of runtime {runtime!r} were measured at fixed sizes; dynamic sizes are exported for "
                 "onnxruntime only")

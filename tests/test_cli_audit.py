@@ -65,8 +65,8 @@ HAND_BUILT = [
     ("Resize", 11, {}, None, [1, 1, 9, 4], None, ["onnx_resize_default"]),
     ("Resize", 11, {"mode": "linear", "coordinate_transformation_mode": "align_corners"}, None, [1, 1, 9, 11],
      None, ["chainer", "pytorch_bilinear_align_corners"]),
-    ("Resize", 11, {"mode": "cubic", "cubic_coeff_a": -0.5, "exclude_outside": 1}, None, [1, 1, 8, 13], None,
-     ["tf_bicubic"]),
+    # no preset: tf_bicubic reads TF's coefficient table (cubic_table_size), which this node does not
+    ("Resize", 11, {"mode": "cubic", "cubic_coeff_a": -0.5, "exclude_outside": 1}, None, [1, 1, 8, 13], None, []),
     ("Resize", 11, {"mode": "nearest", "coordinate_transformation_mode": "tf_half_pixel_for_nn",
                     "nearest_mode": "floor"}, None, [1, 1, 8, 10], None, ["tf_nearest"]),
     ("Resize", 13, {"mode": "linear", "coordinate_transformation_mode": "tf_crop_and_resize",

@@ -37,3 +37,43 @@ def test_strict_exports_are_right_or_refused_with_the_reason(exporter, seed):
     assert result in ("ok", "skip", "exporter refused"), (case, result, detail)
     if result == "exporter refused":
         assert "as one ONNX Resize node for these sizes" in detail and "table_graphs" in detail, detail
+
+
+TF_BICUBIC = ["tf_bicubic", "tf1_bicubic", "tf1_bicubic_align_corners", "tf1_bicubic_half_pixel", "keras_bicubic"]
+
+
+@pytest.mark.parametrize("name", TF_BICUBIC)
+def test_tf_bicubic_table_is_exported_as_the_table_graph(name, library_counter):
+    """``cubic_table_size`` (TF's bicubic table, issue 15) is beyond ONNX: every runtime's rules say one Resize
+    node does not compute it (naming it), a dynamic-size export is refused with it, and the torch export is
+    the exact table graph, equal to the framework in onnxruntime."""
+    import io
+    import warnings
+
+    from consistent_resize import PRESETS, plan_axes
+    from consistent_resize_tools.runtimes import onnxruntime as ort_rules, openvino, tract
+
+    spec = PRESETS[name].spec
+    plans = plan_axes((5, 7), (9, 4), None, spec)
+    for rules in (ort_rules, openvino, tract):
+        assert "cubic_table_size=1024" in rules.mismatch(spec, plans, rank=4), rules.__name__
+    torch = pytest.importorskip("torch")
+    onnx = pytest.importorskip("onnx")
+    import onnxruntime
+    import consistent_resize_torch as crt
+    from consistent_resize_torch import _onnx
+
+    why = _onnx.dynamic_refusal(spec, 4)
+    assert why.startswith("cubic_table_size=1024") and "written as constant Gather tables" in why
+    module = crt.Resize((9, 4), spec=spec).eval()
+    x = torch.randn(1, 2, 5, 7)
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(module, (x,), buffer, dynamo=False, opset_version=19, input_names=["x"])
+    model = onnx.load_from_string(buffer.getvalue())
+    ops = {n.op_type for n in model.graph.node}
+    assert "Resize" not in ops and "Gather" in ops, ops
+    session = onnxruntime.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    np.testing.assert_allclose(session.run(None, {"x": x.numpy()})[0], module(x).numpy(), rtol=1e-5, atol=1e-5)
+    library_counter("torch -> ONNX -> onnxruntime (TF bicubic table graphs)")

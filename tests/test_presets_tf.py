@@ -2,21 +2,21 @@
 run eagerly (TFLite: ``tf.lite.Interpreter``) on float32 NHWC images.
 
 Nearest presets must match exactly (TF computes ``(x + 0.5f) * scale`` or ``x * scale`` in float32 with
-``scale = float(in) / float(out)``, the ``float32_multiply`` arithmetic). Bilinear and the antialiased
-kernels are compared within the bound measured for TF's float32 arithmetic; bicubic without antialias
-within the bound of TF's 1024-entry coefficient table (``BOUNDS``; ``python tests/test_presets_tf.py``
-re-measures them, see docs/presets-opencv-pillow-tf.md).
+``scale = float(in) / float(out)``, the ``float32_multiply`` arithmetic). Bilinear, bicubic (whose
+weights without antialias the presets read from TF's 1024-entry coefficient table, ``cubic_table_size``)
+and the antialiased kernels are compared within the bound measured for TF's float32 arithmetic
+(``BOUNDS``; ``python tests/test_presets_tf.py`` re-measures them, see docs/presets-opencv-pillow-tf.md).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 
-from consistent_resize import PRESETS, resize, source_coordinates
+from consistent_resize import PRESETS, resize
 from consistent_resize.presets import proven_by
-from consistent_resize.kernels import cubic
+from consistent_resize.kernels import cubic_table
 from consistent_resize_tools.libraries import RUNNERS, available
 from preset_cases import measure_bounds, measure_inexpressible, check_ties, image_cases, relative_difference  # noqa: E402
 
@@ -37,11 +37,11 @@ BOUNDS = {
     "keras_bilinear": 5e-7,  # [2.1e-7 / 1.6e-7]
     "tf_bilinear_antialias": 1.5e-5,  # [5.1e-6 / 6.9e-6]: float32 weights and sums (scale_and_translate)
     "tf_bicubic_antialias": 1.5e-5,  # [7.6e-6 / 6.5e-6]: idem
-    "tf_bicubic": 2e-3,  # [1.3e-3 / 1.4e-3]: the kernel is read from a 1024-entry table
-    "tf1_bicubic": 2e-3,  # [1.4e-3 / 1.2e-3]: idem
-    "tf1_bicubic_align_corners": 2e-3,  # [1.3e-3 / 1.2e-3]: idem
-    "tf1_bicubic_half_pixel": 2e-3,  # [1.2e-3 / 1.3e-3]: idem
-    "keras_bicubic": 2e-3,  # [1.2e-3 / 1.3e-3]: idem
+    "tf_bicubic": 1e-6,  # [3.5e-7 / 3.2e-7]: table weights renormalised and summed in float32 (cubic_table_size)
+    "tf1_bicubic": 1e-6,  # [2.9e-7 / 3.2e-7]: idem (was 2e-3 before the table was modelled, issue 15)
+    "tf1_bicubic_align_corners": 1e-6,  # [2.6e-7 / 2.6e-7]: idem
+    "tf1_bicubic_half_pixel": 1e-6,  # [3.6e-7 / 3.5e-7]: idem
+    "keras_bicubic": 1e-6,  # [3.1e-7 / 3.4e-7]: idem
     "tflite_nearest": None,
     "tflite_nearest_align_corners": None,
     "tflite_nearest_half_pixel": None,
@@ -102,6 +102,8 @@ def test_nearest_presets_match_exactly(name, case, library_counter):
 @pytest.mark.parametrize("name", installed(n for n in TF_PRESETS if BOUNDS[n] is not None))
 @counted
 @given(case=image_cases(MAX_SIZE))
+@example(case=(np.linspace(-1, 1, 37, dtype=np.float32)[None, :], (37, 1)))  # 1 -> 37 up, 37 -> 1 down
+@example(case=(np.linspace(-1, 1, 12, dtype=np.float32).reshape(4, 3), (4096, 5)))  # ties of lrintf
 def test_presets_within_the_measured_bound(name, case, library_counter):
     x, size = case
     difference, _, _ = relative_difference(name, x, size)
@@ -139,38 +141,43 @@ def test_tflite_constant_size_models_with_xnnpack(name, library_counter):
         library_counter("tensorflow")
 
 
-def table_cubic_row(name, n, m):
-    """The 1-D resize matrix of TF's bicubic *with* its coefficient table: the fractional offset of every
-    source coordinate rounded to a multiple of 1/1024 (``lrintf(delta * 1024)``), then the preset's
-    taps, border rule and normalisation."""
-    spec = PRESETS[name].spec
-    coords = source_coordinates(spec, n, m)
-    base = np.floor(coords)
-    delta = np.rint((coords - base) * 1024) / 1024
-    kernel = cubic(spec.cubic_coeff_a)
-    matrix = np.zeros((m, n))
-    for o in range(m):
-        for i in range(-1, 3):
-            j = int(base[o]) + i
-            w = float(kernel(np.array(i - delta[o])))
-            if 0 <= j < n:
-                matrix[o, j] += w
-            elif not spec.exclude_outside:
-                matrix[o, min(max(j, 0), n - 1)] += w
-        matrix[o] /= matrix[o].sum() if spec.exclude_outside else 1.0
-    return matrix
+def test_cubic_table_is_tensorflows_bit_for_bit(library_counter):
+    """``kernels.cubic_table(-0.75, 1024)`` is TF's legacy table entry for entry: ``resize_bicubic`` of an
+    impulse (legacy branch, no renormalisation) from 4 to 4096 pixels reads the table at offset ``o - 1024``
+    for outputs ``o = 1024 .. 2047`` (``c = o / 1024`` exactly), and the products with 1 and 0 are exact."""
+    near, far = cubic_table(-0.75, 1024)
+    for pixel, entries in [(0, far[:1024]), (1, near[:1024]), (2, near[:0:-1]), (3, far[:0:-1])]:
+        x = np.zeros((1, 4), np.float32)
+        x[0, pixel] = 1
+        got = tf.compat.v1.image.resize_bicubic(x[None, :, :, None], (1, 4096)).numpy()[0, 0, 1024:2048, 0]
+        np.testing.assert_array_equal(got, entries, err_msg=f"pixel {pixel}")
+    library_counter("tensorflow", 4)
 
 
-@pytest.mark.parametrize("name", ["tf_bicubic", "tf1_bicubic", "tf1_bicubic_align_corners"])
-def test_bicubic_difference_is_the_coefficient_table(name, library_counter):
-    """The bicubic bound is the table: with the offset rounded to 1/1024 as TF does, the difference falls
-    from ~1e-3 to float32 rounding."""
-    rng = np.random.default_rng(0)
-    for n, m in [(5, 13), (13, 5), (7, 7), (3, 29), (31, 10)]:
-        x = rng.standard_normal((1, n)).astype(np.float32)
-        got = RUNNERS[name](x, (1, m))[0]
-        np.testing.assert_allclose(got, table_cubic_row(name, n, m) @ x[0].astype(np.float64), rtol=0, atol=2e-6)
-    library_counter("tensorflow", 5)
+BICUBIC = ["tf_bicubic", "tf1_bicubic", "tf1_bicubic_align_corners", "tf1_bicubic_half_pixel", "keras_bicubic"]
+#: (input shape, output size): a 1-pixel axis upscaled 1 -> 37 with the other downscaled 37 -> 1, offsets that
+#: are halves of 1/1024 (half_pixel 4 -> 4096: ``lrintf`` rounds them to even), ratios 3 -> 47 and 47 -> 2
+BICUBIC_CASES = [((1, 37), (37, 1)), ((37, 1), (1, 37)), ((4, 3), (4096, 5)), ((3, 47), (47, 2)), ((1, 1), (5, 1))]
+
+
+@pytest.mark.parametrize("name", installed(BICUBIC))
+@pytest.mark.parametrize("shape,size", BICUBIC_CASES)
+def test_bicubic_presets_explicit_cases(name, shape, size, library_counter):
+    x = np.random.default_rng(3).standard_normal(shape).astype(np.float32)
+    difference, _, _ = relative_difference(name, x, size)
+    assert difference <= BOUNDS[name], f"{name} {shape} -> {size}: {difference:.3g} > {BOUNDS[name]}"
+    library_counter(PRESETS[name].library)
+
+
+@pytest.mark.parametrize("name", installed(BICUBIC))
+def test_bicubic_without_the_table_is_off(name, library_counter):
+    """The cubic kernel at the exact offset (``cubic_table_size=0``, the presets before issue 15) is off by
+    far more than the bound (measured ~1e-3): the table is what TF computes."""
+    x = np.random.default_rng(3).standard_normal((4, 3)).astype(np.float32)
+    got = RUNNERS[name](x, (4096, 5))
+    exact_kernel = resize(x, (4096, 5), spec=PRESETS[name].spec.replace(cubic_table_size=0))
+    assert np.abs(got - exact_kernel).max() / np.abs(x).max() > 100 * BOUNDS[name]
+    library_counter(PRESETS[name].library)
 
 
 if __name__ == "__main__":  # re-measure BOUNDS: python tests/test_presets_tf.py [cases]; or: ... --inexpressible

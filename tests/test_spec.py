@@ -108,6 +108,38 @@ def test_bad_fields_name_the_argument(field, value, fragment):
     assert field in str(error.value) and fragment in str(error.value)
 
 
+@pytest.mark.parametrize(
+    "fields, fragment",
+    [
+        (dict(mode="cubic", cubic_table_size=1000), "power of two"),
+        (dict(mode="cubic", cubic_table_size=-1024), "power of two"),
+        (dict(mode="cubic", cubic_table_size=2 ** 21), "power of two"),
+        (dict(mode="cubic", cubic_table_size=1024.5), "power of two"),
+        (dict(mode="cubic", cubic_table_size=True), "power of two"),
+        (dict(mode="linear", cubic_table_size=1024), "needs mode 'cubic'"),
+        (dict(mode="lanczos", cubic_table_size=1024), "needs mode 'cubic'"),
+        (dict(mode="cubic", antialias=1, cubic_table_size=1024), "no antialiased form"),
+    ],
+)
+def test_bad_cubic_table_size_names_the_argument(fields, fragment):
+    with pytest.raises(ValueError) as error:
+        ResizeSpec(**fields)
+    assert "cubic_table_size" in str(error.value) and fragment in str(error.value)
+
+
+def test_cubic_table_size_is_beyond_onnx():
+    """TensorFlow's bicubic table (issue 15): no ONNX Resize node reads weights from a table."""
+    spec = ResizeSpec(mode="cubic", cubic_table_size=1024.0)  # an integral float, as the torch op passes it
+    assert spec.cubic_table_size == 1024 and isinstance(spec.cubic_table_size, int)
+    assert spec.beyond_onnx and not spec.replace(cubic_table_size=0).beyond_onnx
+    with pytest.raises(ValueError, match="cubic_table_size=1024 reads the cubic weights from a table"):
+        spec.to_onnx()
+    assert "cubic_table_size=1024" in spec.describe()
+    for name in ("tf_bicubic", "tf1_bicubic", "tf1_bicubic_align_corners", "tf1_bicubic_half_pixel",
+                 "keras_bicubic"):
+        assert PRESETS[name].spec.cubic_table_size == 1024, name
+
+
 def test_antialias_needs_linear_or_cubic():
     with pytest.raises(ValueError, match="antialias"):
         ResizeSpec(mode="nearest", antialias=1)

@@ -81,20 +81,7 @@ def test_keep_converted_outputs_equal_the_real_layers(model, images):
     want = model.predict(images, verbose=0)
     got = converted.predict(images, verbose=0)
     differences = _differences([layer.name for layer in model.layers[1:]], got, want)
-    assert {k: v for k, v in differences.items() if k not in UNMODELLED} == {}
-
-
-#: Layers whose preset does not model the library yet: TF's bicubic without antialias takes its weights from a
-#: 1024-entry table (resize_bicubic_op.cc), which ``keras_bicubic`` does not reproduce (issue 15, item 1).
-UNMODELLED = ("resizing_bicubic_0",)
-
-
-@pytest.mark.xfail(strict=True, reason="TF's 1024-entry bicubic table is not modelled yet (issue 15, item 1)")
-def test_keep_converted_bicubic_without_antialias_equals_keras(model, images):
-    converted = convert(model)
-    names = [layer.name for layer in model.layers[1:]]
-    differences = _differences(names, converted.predict(images, verbose=0), model.predict(images, verbose=0))
-    assert not any(name in differences for name in UNMODELLED), differences
+    assert differences == {}  # resizing_bicubic_0 too: keras_bicubic reads TF's bicubic table (issue 15, item 1)
 
 
 def test_retarget_gives_the_reference_of_the_retargeted_calls(model, images):

@@ -17,7 +17,7 @@ from consistent_resize import (  # noqa: E402
     plan_axes,
 )
 from consistent_resize.coordinates import source_coordinates  # noqa: E402
-from consistent_resize.presets import EXTENSION_PRESETS  # noqa: E402
+from consistent_resize.presets import EXTENSION_PRESETS, PRESETS  # noqa: E402
 from consistent_resize.spec import (  # noqa: E402
     COORDINATE_ARITHMETICS,
     COORDINATE_TRANSFORMATION_MODES,
@@ -155,6 +155,45 @@ def test_graph_tables_equal_numpy_tables_extension_modes(case, jit):
     _check_graph_tables(case, jit)
 
 
+@st.composite
+def cubic_table_specs(draw):
+    """Cubic read from TensorFlow's coefficient table (``cubic_table_size``) with the fields it combines with."""
+    return ResizeSpec(
+        mode="cubic",
+        cubic_table_size=draw(st.sampled_from([1024, 1024, 16, 1])),
+        cubic_coeff_a=draw(st.sampled_from([-0.5, -0.75])),
+        coordinate_transformation_mode=draw(st.sampled_from(COORDINATE_TRANSFORMATION_MODES)),
+        exclude_outside=draw(st.integers(0, 1)),
+        extrapolation_value=draw(st.sampled_from([0.0, -1.5])),
+        keep_aspect_ratio_policy=draw(st.sampled_from(KEEP_ASPECT_RATIO_POLICIES)),
+        coordinate_arithmetic=draw(st.sampled_from(["float32_multiply"] + list(COORDINATE_ARITHMETICS))),
+    )
+
+
+@settings(max_examples=25)  # each example traces a function (a quarter of them compiled by XLA)
+@given(plans(cubic_table_specs()), st.sampled_from([False, False, False, True]))
+def test_graph_tables_equal_numpy_tables_cubic_table(case, jit):
+    _check_graph_tables(case, jit)
+
+
+# the TensorFlow bicubic presets (cubic_table_size=1024): offsets on a half of 1/1024 (4 -> 4096 under
+# half_pixel: c - floor(c) = k / 1024 + 1/2048, rounded half to even), 1-pixel axes, one axis up, one down
+TABLE_CASES = [
+    (PRESETS["tf_bicubic"].spec, [4, 1], [4096, 37], None),
+    (PRESETS["tf1_bicubic"].spec, [4, 37], [4096, 1], None),
+    (PRESETS["tf1_bicubic_align_corners"].spec, [1, 9], [5, 2], None),
+    (PRESETS["tf1_bicubic_half_pixel"].spec, [13, 2], [5, 23], None),
+    (PRESETS["keras_bicubic"].spec, [7, 30], None, [2.5, 0.3]),
+]
+
+
+@pytest.mark.parametrize("case", TABLE_CASES, ids=lambda c: f"{c[0].describe()}-{c[1]}-{c[2] or c[3]}")
+@pytest.mark.parametrize("jit", [False, True], ids=["function", "xla"])
+def test_graph_tables_cubic_table_presets(case, jit):
+    spec, in_sizes, sizes, scales = case
+    _check_graph_tables((spec, in_sizes, sizes, scales, None), jit)
+
+
 # fixed cases where a tap lies exactly on a kernel's edge, so the float arithmetic of t = (j - c) * sa and of
 # Pillow's box window decides it (a port off by an ulp takes or drops the tap: bound 1e-14 fails)
 EDGE_CASES = [
@@ -242,6 +281,8 @@ CASES = [
                 coordinate_arithmetic="float32_multiply"), (13, 5)),
     (ResizeSpec(mode="linear", coordinate_transformation_mode="tf_crop_and_resize", extrapolation_value=-2.0), (6, 6)),
     (ResizeSpec(mode="cubic", keep_aspect_ratio_policy="not_smaller"), (5, 12)),
+    (PRESETS["tf_bicubic"].spec, (3, 13)),  # TF's bicubic table (cubic_table_size), in the graph
+    (PRESETS["tf1_bicubic_align_corners"].spec, (13, 1)),
 ]
 
 

@@ -82,11 +82,20 @@ def normalised(spec: ResizeSpec, plans: Sequence[AxisPlan], scales_given: bool) 
     return spec
 
 
+def beyond_onnx_feature(spec: ResizeSpec) -> str:
+    """What puts ``spec`` beyond ONNX Resize, in words (``spec.beyond_onnx``): its extension mode, else its
+    ``cubic_table_size`` (TensorFlow's bicubic table: a Resize node evaluates the kernel itself), else the mode
+    (``gaussian_preblur``)."""
+    if spec.mode == "cubic" and spec.cubic_table_size:
+        return f"cubic_table_size={spec.cubic_table_size} (weights read from TensorFlow's bicubic table)"
+    return f"mode {spec.mode!r}"
+
+
 def refusal(spec: ResizeSpec, rank: int | None = None) -> str | None:
     """Why onnxruntime refuses to load the node of ``spec`` (None: it loads it); ``rank``: the input's rank,
     where known."""
     if spec.beyond_onnx:
-        return f"mode {spec.mode!r} is beyond ONNX Resize"
+        return f"{beyond_onnx_feature(spec)} is beyond ONNX Resize"
     if spec.mode == "cubic" and rank is not None and rank != 4:
         return f"onnxruntime runs mode 'cubic' on rank-4 inputs only (N, C, H, W), not rank {rank}"
     if spec.exclude_outside and not (spec.mode == "cubic" or (spec.mode == "linear" and spec.antialias)):

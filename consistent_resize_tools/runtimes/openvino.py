@@ -27,7 +27,7 @@ from typing import Sequence
 from consistent_resize.arguments import AxisPlan
 from consistent_resize.spec import ResizeSpec
 
-from . import _checks
+from . import _checks, onnxruntime as _ort
 
 NAME = "openvino"
 MEASURED = ("2026.4.1", "2026.4.1")
@@ -50,7 +50,7 @@ RULES = (
 def refusal(spec: ResizeSpec) -> str | None:
     """Why OpenVINO refuses (at compile time) the node of ``spec`` (None: it compiles it)."""
     if spec.beyond_onnx:
-        return f"mode {spec.mode!r} is beyond ONNX Resize"
+        return f"{_ort.beyond_onnx_feature(spec)} is beyond ONNX Resize"
     if spec.coordinate_transformation_mode in ("half_pixel_symmetric", "tf_crop_and_resize"):
         return f"OpenVINO refuses coordinate_transformation_mode={spec.coordinate_transformation_mode!r}"
     return None

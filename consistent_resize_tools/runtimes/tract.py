@@ -46,7 +46,7 @@ RULES = (
 def refusal(spec: ResizeSpec) -> str | None:
     """Why tract refuses the node of ``spec`` (None: it loads it)."""
     if spec.beyond_onnx:
-        return f"mode {spec.mode!r} is beyond ONNX Resize"
+        return f"{_ort.beyond_onnx_feature(spec)} is beyond ONNX Resize"
     return None
 
 
