@@ -141,12 +141,22 @@ PORTED_ARITHMETICS = (
     "float32_divide",
     "float32_multiply",
     "float32_fma",
+    "float32_separable",  # float32_multiply without antialias; refused with it (_refuse_separable_antialias)
     "float64_multiply",
     "float64_reciprocal",
     "float32_reciprocal",
     "float64_accumulate",
     "q16_multiply",
 )
+
+
+def _refuse_separable_antialias(spec: ResizeSpec) -> None:
+    """``float32_separable`` under antialias (PyTorch's antialias kernel: an axis that keeps its length is
+    copied, align_corners at pixel centres) is not ported; without antialias it is ``float32_multiply``."""
+    if spec.antialias and spec.coordinate_arithmetic == "float32_separable":
+        raise ValueError(
+            "coordinate_arithmetic 'float32_separable' with antialias (PyTorch's antialias kernel) has no in-graph "
+            "port yet (sizes known only in the graph); give static spatial sizes")
 
 
 class _Arithmetic:
@@ -182,7 +192,7 @@ class _Arithmetic:
                 r = _div(1.0, _f64(tf.cast(_f64(scale), tf.float32)))
             elif scale is not None:
                 r = _div(1.0, _f64(scale))
-            elif name in ("float32_multiply", "float32_fma"):
+            elif name in ("float32_multiply", "float32_fma", "float32_separable"):
                 r = _div(tf.cast(in_i, tf.float32), tf.cast(out_i, tf.float32))
             elif name == "float64_reciprocal":
                 r = _div(1.0, _div(_f64(out_i), _f64(in_i)))
@@ -218,6 +228,7 @@ def _half_pixel(a: _Arithmetic, x: tf.Tensor) -> tf.Tensor:
 def source_coordinates(spec: ResizeSpec, in_size: Any, out_size: Any, scale: Any = None, roi=None) -> tf.Tensor:
     """Port of ``coordinates.source_coordinates``: float64 ``(out_size,)``, exact copies of the values
     computed in the spec's ``coordinate_arithmetic``. Python branches on ``L`` become ``tf.where``."""
+    _refuse_separable_antialias(spec)
     name = spec.coordinate_arithmetic
     a = _Arithmetic(name, in_size, out_size, scale)
     f = a.dtype
@@ -445,6 +456,7 @@ def _normalised(weight: tf.Tensor, spec: ResizeSpec) -> tf.Tensor:
 @tf.autograph.experimental.do_not_convert  # plain Python control flow on the spec
 def axis_table(spec: ResizeSpec, plan: GraphAxisPlan) -> GraphAxisTable:
     """Port of ``tables.axis_table`` (before its canonical form) for one axis of a graph plan."""
+    _refuse_separable_antialias(spec)
     if spec.mode not in PORTED_MODES:  # a mode added to the core without a port here
         raise ValueError(
             f"mode {spec.mode!r} has no in-graph port yet (sizes known only when the graph runs); give the "
