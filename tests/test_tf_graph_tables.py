@@ -84,10 +84,6 @@ def test_graph_tables_equal_numpy_tables(case, jit):
 
 def _check_graph_tables(case, jit):
     spec, in_sizes, sizes, scales, roi = case
-    if spec.antialias and spec.coordinate_arithmetic == "float32_separable":  # refused by name (no port yet)
-        with pytest.raises(ValueError, match="float32_separable. with antialias .* no in-graph"):
-            _graph_tables(spec, in_sizes, sizes, scales, roi, jit)
-        return
     expected_plan = plan_axes(in_sizes, sizes, scales, spec, roi)
     weightless = False
     for p in expected_plan:
