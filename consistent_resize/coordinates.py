@@ -18,6 +18,8 @@ float32_fma           as ``float32_multiply``, but ``to_input(x + 0.5) - 0.5`` i
                       ``tf_half_pixel_for_nn`` is evaluated as PyTorch's            AVX512) in 1-D, 3-D
                       nearest-exact does: ``fl(fl(fma(r, x + 0.5, -0.5)) + 0.5)``   and large 2-D
                                                                                     outputs
+float32_separable     as ``float32_multiply``; under ``antialias`` the rules of         PyTorch
+                      PyTorch's separable antialias kernel (below)                  ``antialias=True``
 float64_multiply      ``v * r``, ``r = in / out`` (``1 / scale``); float64           Chainer
 float64_reciprocal    ``v * r``, ``r = 1 / (out / in)`` (``1 / scale``); float64     OpenCV
 float32_reciprocal    ``v * r``, ``r = float32(1 / float64(s))``, ``s =             TF lanczos,
@@ -54,6 +56,16 @@ passes the output length), except in ``half_pixel_symmetric``, whose ``out / (s 
 In nearest mode with ``round_prefer_floor``/``round_prefer_ceil``, onnxruntime treats a coordinate
 within ``1e-6`` of ``k + 1/2`` as the tie ``k + 1/2`` (a float32 quotient that misses an exact half by
 an ulp still rounds as the half): the coordinate is snapped to ``k + 1/2`` there.
+
+``float32_separable`` follows PyTorch's ``F.interpolate(..., antialias=True)`` on the CPU
+(``aten/src/ATen/native/cpu/UpSampleKernel.cpp``): without ``antialias`` it is ``float32_multiply``. Under
+``antialias``, (1) ``separable_upsample_generic_Nd_kernel_impl`` resizes only the axes whose length changes,
+so an axis with ``out == in`` is copied unchanged whatever its scale (``tables.axis_table``); (2)
+``HelperInterpBase::_compute_indices_min_size_weights_aa`` places every kernel at the pixel centre
+``center = r * (x + 0.5)`` with the ``r`` of ``area_pixel_compute_scale`` (``UpSample.h``), which under
+``align_corners`` is ``r = float32(in - 1) / float32(out - 1)`` (``0`` when ``out = 1``), so
+``align_corners`` gives ``x_original = r * (x + 0.5) - 0.5`` in float32 (not ``x * r``), and the kernel is
+stretched by ``1 / max(r, 1)`` (``invscale``; ``stretch`` below) instead of ``min(out / in, 1)``.
 
 ``float32_reciprocal`` follows TensorFlow's ``ScaleAndTranslate`` kernel (``scale_and_translate_op.cc``,
 behind ``tf.image.resize`` with ``lanczos3``, ``lanczos5``, ``gaussian``, ``mitchellcubic``): the Python
@@ -99,7 +111,7 @@ class _Arithmetic:
         else:
             if scale is not None:
                 r = f(1.0 / np.float64(f(scale))) if name == "float32_reciprocal" else f(1.0 / float(scale))
-            elif name in ("float32_multiply", "float32_fma"):
+            elif name in ("float32_multiply", "float32_fma", "float32_separable"):
                 r = f(in_size) / f(out_size)
             elif name == "float64_reciprocal":
                 r = 1.0 / (out_size / in_size)
@@ -172,6 +184,8 @@ def source_coordinates(
                 coords = offset + a.to_input(x + half) - half
         elif mode == "pytorch_half_pixel":
             coords = _half_pixel(a, x) if a.length > 1 else np.zeros(out_size, f)
+        elif mode == "align_corners" and _centred_align_corners(spec):
+            coords = to_centre_ratio(in_size, out_size) * (x + half) - half
         elif mode == "align_corners":
             if a.length == 1:
                 coords = np.zeros(out_size, f)
@@ -210,10 +224,25 @@ def _half_pixel(a: _Arithmetic, x: np.ndarray) -> np.ndarray:
     return a.to_input(x + f(0.5)) - f(0.5)
 
 
+def _centred_align_corners(spec: ResizeSpec) -> bool:
+    """PyTorch's antialias kernel under ``align_corners``: pixel centres scaled by ``(in - 1) / (out - 1)``."""
+    return (spec.coordinate_arithmetic == "float32_separable" and bool(spec.antialias)
+            and spec.coordinate_transformation_mode == "align_corners")
+
+
+def to_centre_ratio(in_size: int, out_size: int) -> np.float32:
+    """PyTorch's ``area_pixel_compute_scale`` under ``align_corners``: ``float32(in - 1) / float32(out - 1)``,
+    ``0`` when ``out = 1``."""
+    f = np.float32
+    return f(in_size - 1) / f(out_size - 1) if out_size > 1 else f(0)
+
+
 def stretch(spec: ResizeSpec, in_size: int, out_size: int, scale: float | None = None) -> float:
     """The antialias stretch ``sa`` of the kernel when downscaling (the caller applies it only under
     ``antialias``): ``min(s, 1)`` with ``s = scale`` or ``out / in`` (float64); under
-    ``float32_reciprocal`` TensorFlow's ``float32(1 / max(r, 1))`` with the arithmetic's ``r``.
+    ``float32_reciprocal`` TensorFlow's ``float32(1 / max(r, 1))`` with the arithmetic's ``r``; under
+    ``float32_separable`` with ``align_corners`` PyTorch's ``invscale = float32(1 / r)`` for ``r >= 1``, else 1,
+    with ``r = to_centre_ratio(in, out)``.
 
     Example:
         >>> stretch(ResizeSpec(mode="gaussian"), 3, 2)
@@ -222,6 +251,9 @@ def stretch(spec: ResizeSpec, in_size: int, out_size: int, scale: float | None =
     if spec.coordinate_arithmetic == "float32_reciprocal":
         r = _Arithmetic("float32_reciprocal", in_size, out_size, scale).r
         return float(np.float32(1) / max(r, np.float32(1)))
+    if _centred_align_corners(spec):
+        r = to_centre_ratio(in_size, out_size)
+        return float(np.float32(1.0 / np.float64(r))) if r >= 1 else 1.0
     return min(float(scale) if scale is not None else out_size / in_size, 1.0)
 
 

@@ -62,6 +62,7 @@ COORDINATE_ARITHMETICS = (
     "float32_divide",
     "float32_multiply",
     "float32_fma",
+    "float32_separable",
     "float64_multiply",
     "float64_reciprocal",
     "float32_reciprocal",

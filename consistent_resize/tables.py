@@ -38,6 +38,9 @@ How a table is built from the source coordinate ``c = x_original`` (module ``coo
   renormalises where the sum ``w`` has ``|w| >= 1000 * FLT_MIN`` (TensorFlow's guard; elsewhere the weights
   stay as they are, 0 where no tap is inside); otherwise indices are clamped (TensorFlow's legacy branch).
 
+Under ``antialias`` with ``coordinate_arithmetic="float32_separable"`` (PyTorch's separable antialias kernel)
+an axis with ``out == in`` is the identity, whatever its scale (``copies_kept_lengths``).
+
 Canonical form: taps of one row that read the same index are merged (weights summed), taps of weight 0
 are dropped (so a NaN or Inf reaches only the outputs that read it with a non-zero weight), rows are
 padded to a common width ``K`` with weight-0 taps that repeat an index the row already reads.
@@ -241,6 +244,20 @@ def transposed(table: AxisTable) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return index, weight, read
 
 
+def copies_kept_lengths(spec: ResizeSpec) -> bool:
+    """Whether an axis whose output length equals its input length is copied unchanged, whatever its scale:
+    under ``antialias`` with ``coordinate_arithmetic="float32_separable"`` (PyTorch's
+    ``separable_upsample_generic_Nd_kernel_impl`` resizes only the axes whose length changes)."""
+    return bool(spec.antialias) and spec.coordinate_arithmetic == "float32_separable"
+
+
+def _identity(size: int) -> AxisTable:
+    index, weight, outside = np.arange(size, dtype=np.int64)[:, None], np.ones((size, 1)), np.zeros(size, bool)
+    for array in (index, weight, outside):
+        array.setflags(write=False)
+    return AxisTable(size, size, index, weight, outside)
+
+
 @functools.lru_cache(maxsize=1024)
 def axis_table(
     in_size: int,
@@ -266,6 +283,8 @@ def axis_table(
     in_size, out_size = int(in_size), int(out_size)
     if in_size < 1 or out_size < 1:
         raise ValueError(f"in_size and out_size must be >= 1, got {in_size} and {out_size}")
+    if in_size == out_size and copies_kept_lengths(spec):
+        return _identity(in_size)
     coords = source_coordinates(spec, in_size, out_size, scale, roi)
     if spec.coordinate_transformation_mode == "tf_crop_and_resize":
         outside = (coords < 0) | (coords > in_size - 1)

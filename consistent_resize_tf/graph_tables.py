@@ -143,12 +143,30 @@ PORTED_ARITHMETICS = (
     "float32_divide",
     "float32_multiply",
     "float32_fma",
+    "float32_separable",  # float32_multiply without antialias; refused with it (_refuse_separable_antialias)
     "float64_multiply",
     "float64_reciprocal",
     "float32_reciprocal",
     "float64_accumulate",
     "q16_multiply",
 )
+
+
+def _copies_kept_lengths(spec: ResizeSpec) -> bool:
+    """Port of ``tables.copies_kept_lengths``."""
+    return bool(spec.antialias) and spec.coordinate_arithmetic == "float32_separable"
+
+
+def _centred(spec: ResizeSpec) -> bool:
+    """Port of ``coordinates._centred_align_corners``."""
+    return _copies_kept_lengths(spec) and spec.coordinate_transformation_mode == "align_corners"
+
+
+def _centre_ratio(in_size: Any, out_size: Any) -> tf.Tensor:
+    """Port of ``coordinates.to_centre_ratio``: ``float32(in - 1) / float32(out - 1)``, 0 when ``out = 1``."""
+    in_i, out_i = tf.cast(in_size, tf.int32), tf.cast(out_size, tf.int32)
+    ratio = _div(tf.cast(in_i - 1, tf.float32), tf.cast(tf.maximum(out_i - 1, 1), tf.float32))
+    return tf.where(out_i > 1, ratio, tf.zeros_like(ratio))
 
 
 class _Arithmetic:
@@ -184,7 +202,7 @@ class _Arithmetic:
                 r = _div(1.0, _f64(tf.cast(_f64(scale), tf.float32)))
             elif scale is not None:
                 r = _div(1.0, _f64(scale))
-            elif name in ("float32_multiply", "float32_fma"):
+            elif name in ("float32_multiply", "float32_fma", "float32_separable"):
                 r = _div(tf.cast(in_i, tf.float32), tf.cast(out_i, tf.float32))
             elif name == "float64_reciprocal":
                 r = _div(1.0, _div(_f64(out_i), _f64(in_i)))
@@ -237,6 +255,8 @@ def source_coordinates(spec: ResizeSpec, in_size: Any, out_size: Any, scale: Any
             coords = _sealed(offset + a.to_input(x + half)) - half
     elif mode == "pytorch_half_pixel":
         coords = tf.where(a.length > 1, _half_pixel(a, x), tf.zeros_like(x))
+    elif mode == "align_corners" and _centred(spec):  # coordinates.to_centre_ratio
+        coords = _centre_ratio(a.in_size, out_i) * (x + half) - half
     elif mode == "align_corners":
         if a.divide:
             spread = _div(x * (n - one), a.length - one)
@@ -341,6 +361,10 @@ def _stretch(spec: ResizeSpec, plan: GraphAxisPlan) -> Any:
     """Port of ``coordinates.stretch`` (the antialias stretch ``sa``): ``min(s, 1)`` in float64, under
     ``float32_reciprocal`` ``float32(1 / max(r, 1))``. A Python float when the scale is one."""
     reciprocal = spec.coordinate_arithmetic == "float32_reciprocal"
+    if _centred(spec):  # PyTorch's invscale = float32(1 / r) for r >= 1, else 1
+        r = _centre_ratio(plan.in_size, plan.out_size)
+        inverse = tf.cast(_div(1.0, _f64(tf.maximum(r, 1.0))), tf.float32)
+        return _f64(tf.where(r >= 1.0, inverse, tf.ones_like(inverse)))
     if isinstance(plan.scale, float):  # known in Python: the core's formula with NumPy scalars
         if reciprocal:
             r = np.float32(1.0 / np.float64(np.float32(plan.scale)))
@@ -499,4 +523,10 @@ def axis_table(spec: ResizeSpec, plan: GraphAxisPlan) -> GraphAxisTable:
     # a zero-weight tap reads the index of its row's largest weight (as the canonical NumPy form does)
     strongest = tf.gather(index, tf.argmax(tf.abs(weight), axis=1), batch_dims=1)
     index = tf.where(weight != 0.0, index, strongest[:, None])
+    if _copies_kept_lengths(spec):  # an axis that keeps its length is the identity
+        kept = tf.equal(tf.cast(in_size, tf.int32), tf.cast(out_size, tf.int32))
+        rows = tf.cast(tf.range(tf.shape(index)[0]), index.dtype)[:, None] + tf.zeros_like(index)
+        first = tf.cast(tf.equal(tf.range(tf.shape(weight)[1]), 0), weight.dtype)[None, :] + tf.zeros_like(weight)
+        index, weight = tf.where(kept, rows, index), tf.where(kept, first, weight)
+        outside = tf.where(kept, tf.zeros_like(outside), outside)
     return GraphAxisTable(tf.cast(index, tf.int32), weight, outside)

@@ -21,9 +21,14 @@ Rules (measured on torch 2.13 CPU; docs/presets-torch-chainer-onnxruntime.md has
   (``float32_multiply``, the preset's). Where the two read the same pixels (every length pair <= 48, most
   others) the call is planned; where they differ it raises ``UnsupportedCall``.
 - ``scale_factor`` that keeps an axis' length although it is not 1: PyTorch sometimes ignores the scale
-  there (by kernel); where that changes the pixels read, ``UnsupportedCall``.
-- ``antialias=True`` with output width 1 and a resized height: PyTorch repeats the first output row;
-  ``UnsupportedCall``.
+  there (by kernel); where that changes the pixels read, ``UnsupportedCall``. With ``antialias=True`` PyTorch
+  always copies such an axis, and so do the antialias presets (``float32_separable``): planned.
+- ``antialias=True`` with ``align_corners=True``: ``pytorch_{bilinear,bicubic}_align_corners_antialias``
+  (kernels at the pixel centres ``(x + 0.5) * (in - 1) / (out - 1) - 0.5``).
+- ``antialias=True`` with output width 1 and a resized height: PyTorch's vertical pass
+  (``basic_loop_aa_vertical``) reads the taps of the first row of each TensorIterator chunk for every row of
+  it (the first output row where the output has fewer than 32768 elements or one thread runs), which no
+  per-axis table expresses; ``UnsupportedCall``.
 """
 
 from __future__ import annotations
@@ -45,6 +50,8 @@ PRESET_CALLS = {
     "pytorch_bicubic": dict(mode="bicubic", align_corners=False),
     "pytorch_bicubic_align_corners": dict(mode="bicubic", align_corners=True),
     "pytorch_bicubic_antialias": dict(mode="bicubic", align_corners=False, antialias=True),
+    "pytorch_bilinear_align_corners_antialias": dict(mode="bilinear", align_corners=True, antialias=True),
+    "pytorch_bicubic_align_corners_antialias": dict(mode="bicubic", align_corners=True, antialias=True),
 }
 
 #: ``mode`` -> the number of spatial axes it takes (None: any of 1-3).
@@ -54,10 +61,6 @@ MODES = {"nearest": None, "nearest-exact": None, "area": None, "linear": 1, "bil
 
 class UnsupportedCall(ValueError):
     """An ``F.interpolate`` call that no spec reproduces (the message names its arguments and the fix)."""
-
-
-class _NoPreset(UnsupportedCall):
-    """A call PyTorch runs but no preset reproduces (a retargeted call can still be planned)."""
 
 
 def _describe(mode, align_corners, antialias) -> str:
@@ -71,7 +74,7 @@ def preset_for(mode: str = "nearest", align_corners: bool | None = None, antiali
         mode: ``F.interpolate``'s mode: one of ``MODES``.
         align_corners: None (False for the linear modes and bicubic) or a bool; only for the linear modes
             and bicubic, as in PyTorch.
-        antialias: only with ``bilinear`` / ``bicubic`` and ``align_corners`` False.
+        antialias: only with ``bilinear`` / ``bicubic``.
 
     Raises:
         UnsupportedCall: no preset reproduces the arguments (the message says which are allowed).
@@ -81,6 +84,8 @@ def preset_for(mode: str = "nearest", align_corners: bool | None = None, antiali
         'pytorch_bilinear_align_corners'
         >>> preset_for("trilinear")
         'pytorch_bilinear'
+        >>> preset_for("bicubic", align_corners=True, antialias=True)
+        'pytorch_bicubic_align_corners_antialias'
     """
     if mode not in MODES:
         raise UnsupportedCall(f"mode must be one of {', '.join(map(repr, MODES))}; got {mode!r}")
@@ -104,12 +109,7 @@ def preset_for(mode: str = "nearest", align_corners: bool | None = None, antiali
                 f"set antialias=False with mode={mode!r} (only 'bilinear' and 'bicubic' antialias); "
                 f"got {_describe(mode, align_corners, antialias)}"
             )
-        if align_corners:
-            raise _NoPreset(
-                "no preset reproduces antialias=True with align_corners=True; use align_corners=False or "
-                f"antialias=False (got {_describe(mode, align_corners, antialias)})"
-            )
-        return f"pytorch_{family}_antialias"
+        return f"pytorch_{family}_align_corners_antialias" if align_corners else f"pytorch_{family}_antialias"
     return f"pytorch_{family}_align_corners" if align_corners else f"pytorch_{family}"
 
 
@@ -160,12 +160,7 @@ def plan_call(
         UnsupportedCall: the arguments are ones PyTorch refuses, or no spec reproduces the call (see the
             module docstring); the message names the arguments.
     """
-    try:
-        preset = preset_for(mode, align_corners, antialias)
-    except _NoPreset:
-        if reproduce:
-            raise
-        preset = preset_for(mode, align_corners)  # retargeted: only the sizes of the call matter
+    preset = preset_for(mode, align_corners, antialias)
     spatial = len(shape) - 2
     wanted = MODES[mode]
     if spatial not in (1, 2, 3) or (wanted is not None and wanted != spatial):

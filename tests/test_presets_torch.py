@@ -7,10 +7,13 @@ it). Two behaviours of PyTorch that no spec expresses are pinned (see docs/prese
 
 - with ``scale_factor``, an axis whose output length equals its input length although the scale is not
   1 is sometimes resized as if ``size`` had been given (the scale ignored), depending on the kernel
-  PyTorch picks for the whole tensor; the generated scales avoid that case and
-  ``test_scale_ignored_when_the_length_is_kept`` pins it;
-- with ``antialias=True``, an output width of 1 and a resized height, every output row is the first
-  (modelled in ``expected``);
+  PyTorch picks for the whole tensor; the generated scales avoid that case for the presets without
+  antialias and ``test_scale_ignored_when_the_length_is_kept`` pins it. With ``antialias=True`` PyTorch
+  always copies such an axis, and the antialias presets (``float32_separable``) model it: their scales
+  keep lengths too (``test_antialias_preset_with_any_scale_factor``);
+- with ``antialias=True``, an output width of 1 and a resized height, every output row is the first of its
+  TensorIterator chunk (the first row here: fewer than 32768 output elements), which no per-axis table
+  expresses (modelled in ``expected``; ``consistent_resize_torch.plan_call`` refuses the call);
 - nearest-exact computes ``(x + 0.5) * scale`` either with two roundings (``float32_multiply``, the
   preset) or as a fused multiply-add (``float32_fma``), depending on the rank and on the shape of the
   whole tensor: it decides exact ties only, so on each axis the test accepts either arithmetic, and
@@ -25,7 +28,7 @@ import itertools
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from consistent_resize import PRESETS, resize
 from consistent_resize.presets import proven_by
@@ -44,11 +47,14 @@ BOUNDS = {
     "pytorch_nearest_exact": None,
     "pytorch_bilinear": 1e-5,  # [2.6e-6] float32 weights
     "pytorch_bilinear_align_corners": 1e-5,  # [1.7e-7]
-    "pytorch_bilinear_antialias": 1e-5,  # [3.5e-7]
+    "pytorch_bilinear_antialias": 1e-5,  # [3.5e-7; 3.2e-7 with kept lengths by scale]
     "pytorch_bicubic": 1e-5,  # [3.1e-6]
     "pytorch_bicubic_align_corners": 1e-5,  # [9.8e-7]
-    "pytorch_bicubic_antialias": 1e-5,  # [1.0e-6]
+    "pytorch_bicubic_antialias": 1e-5,  # [1.0e-6; 1.1e-6 with kept lengths by scale]
+    "pytorch_bilinear_align_corners_antialias": 1e-5,  # [4.2e-7]
+    "pytorch_bicubic_align_corners_antialias": 1e-5,  # [9.5e-7]
 }
+ANTIALIAS_PRESETS = sorted(name for name, call in PRESET_CALLS.items() if call.get("antialias"))
 TORCH_PRESETS = proven_by("test_presets_torch.py")
 MAX_SIZE = 48
 
@@ -62,29 +68,33 @@ def size_cases(draw):
 
 
 @st.composite
-def axis_scale(draw):
-    """(in, scale) with ``floor(in * scale) >= 1``: integer, simple-fraction and arbitrary scales, 1."""
+def axis_scale(draw, keep_lengths=False):
+    """(in, scale) with ``floor(in * scale) >= 1``: integer, simple-fraction and arbitrary scales, 1.
+    Unless ``keep_lengths``, a scale other than 1 and 2 whose output length is ``in`` or ``2 in`` is
+    replaced by 1 or 2 (PyTorch may ignore such a scale without antialias: pinned separately)."""
     n = draw(st.integers(1, 32))
     scale = draw(scale_values())
     if int(np.floor(n * scale)) < 1:
         scale = 1.0 / n
-    if int(np.floor(n * scale)) in (n, 2 * n):  # PyTorch may ignore such a scale: pinned separately
+    if not keep_lengths and int(np.floor(n * scale)) in (n, 2 * n):
         scale = float(int(np.floor(n * scale)) // n)
     return n, scale
 
 
 @st.composite
-def scale_cases(draw):
-    (in_h, s_h), (in_w, s_w) = draw(axis_scale()), draw(axis_scale())
+def scale_cases(draw, keep_lengths=False):
+    (in_h, s_h), (in_w, s_w) = draw(axis_scale(keep_lengths)), draw(axis_scale(keep_lengths))
     seed = draw(st.integers(0, 2**32 - 1))
     x = np.random.default_rng(seed).standard_normal((in_h, in_w)).astype(np.float32)
     return x, (s_h, s_w)
 
 
-def expected(name, x, size=None, scale_factor=None):
+def expected(name, x, size=None, scale_factor=None, recompute_scale_factor=None):
     """The preset's output, with PyTorch's antialias quirk modelled (module docstring)."""
     x = np.asarray(x, dtype=np.float64)
     call = PRESET_CALLS[name]
+    if scale_factor is not None and recompute_scale_factor:  # PyTorch: size = floor(in * scale)
+        size, scale_factor = tuple(int(np.floor(n * s)) for n, s in zip(x.shape, scale_factor)), None
     if scale_factor is not None:
         y = resize(x, scale_factor=scale_factor, preset=name)
     else:
@@ -94,13 +104,14 @@ def expected(name, x, size=None, scale_factor=None):
     return y
 
 
-def relative_difference(name, x, size=None, scale_factor=None):
+def relative_difference(name, x, size=None, scale_factor=None, recompute_scale_factor=None):
     """``max|torch - preset| / max|x|`` and both outputs (float64)."""
     if scale_factor is None:
         got = RUNNERS[name](x, size)
     else:
-        got = interpolate(x, scale_factor=scale_factor, **PRESET_CALLS[name])
-    want = expected(name, x, size, scale_factor)
+        got = interpolate(x, scale_factor=scale_factor, recompute_scale_factor=recompute_scale_factor,
+                          **PRESET_CALLS[name])
+    want = expected(name, x, size, scale_factor, recompute_scale_factor)
     assert got.shape == want.shape, (got.shape, want.shape)
     return float(np.abs(got - want).max() / np.abs(x).max()), got, want
 
@@ -156,6 +167,65 @@ def test_preset_with_scale_factor(name, case, library_counter):
     library_counter("torch")
 
 
+def _image(h, w, seed=0):
+    return np.random.default_rng(seed).standard_normal((h, w)).astype(np.float32)
+
+
+@pytest.mark.parametrize("name", ANTIALIAS_PRESETS)
+@counted
+@given(case=scale_cases(keep_lengths=True), recompute=st.sampled_from([None, True]))
+@example(case=(_image(3, 4), (1.25, 2.0)), recompute=None)  # height 3 kept by 1.25: copied
+@example(case=(_image(2, 3), (1.2, 1.9)), recompute=None)  # height kept, width 3 -> 5
+@example(case=(_image(1, 2), (1.5, 1.25)), recompute=None)  # both kept: the input
+@example(case=(_image(37, 1), (1 / 37, 37.0)), recompute=None)  # 37 -> 1 and 1 -> 37 in one call
+@example(case=(_image(1, 37), (37.0, 1 / 37 + 1e-9)), recompute=True)  # 1 -> 37 rows, 37 -> 1 column
+@example(case=(_image(5, 7), (0.77, 1.25)), recompute=None)  # 5 -> 3, 7 -> 8
+def test_antialias_preset_with_any_scale_factor(name, case, recompute, library_counter):
+    """Every scale, those that keep a length included, with and without ``recompute_scale_factor``."""
+    x, scale_factor = case
+    difference = relative_difference(name, x, scale_factor=scale_factor, recompute_scale_factor=recompute)[0]
+    assert difference <= BOUNDS[name], f"{name} {x.shape} * {scale_factor}: {difference:.3g}"
+    library_counter("torch")
+
+
+@pytest.mark.parametrize("name", ANTIALIAS_PRESETS)
+@pytest.mark.parametrize("shape, size", [
+    ((1, 37), (37, 2)), ((37, 1), (1, 37)), ((37, 37), (1, 2)), ((2, 37), (37, 2)), ((200, 3), (2, 3)),
+    ((3, 500), (7, 2)), ((61, 1), (2, 5)), ((1, 1), (9, 9)), ((1, 1), (1, 9)), ((5, 5), (5, 5)), ((48, 2), (1, 1)),
+])
+def test_antialias_preset_at_extreme_ratios(name, shape, size, library_counter):
+    """1-pixel axes, ratios up to 1:250, up- and downscaling in one call."""
+    check(name, _image(*shape), size)
+    library_counter("torch")
+
+
+def test_antialias_copies_an_axis_that_keeps_its_length(library_counter):
+    """PyTorch's antialias kernel skips an axis whose length is kept, whatever its scale
+    (``separable_upsample_generic_Nd_kernel_impl``): the rows of 3 -> 3 by 1.25 are the input's. The same
+    spec in ``float32_multiply`` moves them (whole pixels' worth)."""
+    x = _image(3, 4)
+    for name in ANTIALIAS_PRESETS:
+        got = interpolate(x, scale_factor=(1.25, 2.0), **PRESET_CALLS[name])
+        np.testing.assert_allclose(got, resize(x.astype(np.float64), (3, 8), preset=name), rtol=0, atol=1e-5)
+        moved = PRESETS[name].spec.replace(coordinate_arithmetic="float32_multiply")
+        if not PRESET_CALLS[name]["align_corners"]:  # align_corners ignores the scale
+            assert np.abs(got - resize(x, scale_factor=(1.25, 2.0), spec=moved)).max() > 0.1
+    library_counter("torch", len(ANTIALIAS_PRESETS))
+
+
+def test_antialias_align_corners_places_kernels_at_pixel_centres(library_counter):
+    """With ``align_corners=True`` PyTorch's antialias kernel centres output ``x`` at ``(x + 0.5) * (in - 1) /
+    (out - 1)`` (``_compute_indices_min_size_weights_aa``), not at ONNX's ``x * (in - 1) / (out - 1)``, and
+    stretches by ``(out - 1) / (in - 1)``: the ONNX align_corners antialias spec misses it by far."""
+    x = _image(9, 13)
+    for name in ("pytorch_bilinear_align_corners_antialias", "pytorch_bicubic_align_corners_antialias"):
+        got = RUNNERS[name](x, (4, 5))
+        np.testing.assert_allclose(got, resize(x.astype(np.float64), (4, 5), preset=name), rtol=0, atol=1e-5)
+        onnx = PRESETS[name].spec.replace(coordinate_arithmetic="float32_multiply")
+        assert np.abs(got - resize(x, (4, 5), spec=onnx)).max() > 0.1
+    library_counter("torch", 2)
+
+
 SIZES = [(n, m) for n in range(1, 49) for m in range(1, 49)]
 
 
@@ -207,11 +277,17 @@ def test_nearest_exact_arithmetic_depends_on_the_rank_and_shape(library_counter)
 def test_antialias_with_output_width_1_repeats_the_first_row(library_counter):
     """The pinned PyTorch quirk is real: without the repeat, rows after the first differ."""
     x = np.random.default_rng(0).standard_normal((6, 4)).astype(np.float32)
-    for name in ("pytorch_bilinear_antialias", "pytorch_bicubic_antialias"):
+    for name in ANTIALIAS_PRESETS:
         got = RUNNERS[name](x, (4, 1))
         np.testing.assert_array_equal(got, np.repeat(got[:1], 4, axis=0))
         assert np.abs(got - resize(x, (4, 1), preset=name)).max() > 0.1
-    library_counter("torch", 2)
+    library_counter("torch", len(ANTIALIAS_PRESETS))
+    # basic_loop_aa_vertical reads the taps at the start of its loop: with 32768 output elements or more
+    # (at::internal::GRAIN_SIZE) split between threads, each chunk repeats its own first row
+    if torch.get_num_threads() > 1:
+        got = RUNNERS["pytorch_bilinear_antialias"](_image(3, 5), (40000, 1))
+        assert not np.array_equal(got, np.repeat(got[:1], 40000, axis=0))
+        library_counter("torch")
 
 
 def test_scale_ignored_when_the_length_is_kept(library_counter):
@@ -245,8 +321,10 @@ if __name__ == "__main__":  # re-measure BOUNDS: python tests/test_presets_torch
     for name in [n for n in TORCH_PRESETS if BOUNDS[n] is not None]:
         worst = [0.0, None]
 
+        scales = scale_cases(keep_lengths=name in ANTIALIAS_PRESETS)
+
         @settings(max_examples=count, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-        @given(case=st.one_of(size_cases(), scale_cases().map(lambda c: (c[0], None, c[1]))))
+        @given(case=st.one_of(size_cases(), scales.map(lambda c: (c[0], None, c[1]))))
         def measure(case):
             d = relative_difference(name, *case)[0]
             if d > worst[0]:

@@ -65,7 +65,7 @@ def _calls():
         if mode in ("linear", "bilinear", "trilinear", "bicubic"):
             flag_sets = [dict(align_corners=False), dict(align_corners=True)]
             if mode in ("bilinear", "bicubic"):
-                flag_sets.append(dict(align_corners=False, antialias=True))
+                flag_sets += [dict(align_corners=False, antialias=True), dict(align_corners=True, antialias=True)]
         for rank, flags in itertools.product(ranks, flag_sets):
             yield shapes[rank], dict(size=sizes[rank], mode=mode, **flags)
             for recompute in (None, True):
@@ -109,7 +109,9 @@ def test_preset_for_names_each_pytorch_preset():
     assert preset_for("linear", align_corners=True) == preset_for("trilinear", True) == \
         "pytorch_bilinear_align_corners"
     assert preset_for("bicubic", None, True) == "pytorch_bicubic_antialias"
-    for bad, fix in [(dict(mode="bilinear", align_corners=True, antialias=True), "align_corners=False"),
+    assert preset_for("bilinear", True, True) == "pytorch_bilinear_align_corners_antialias"
+    assert preset_for("bicubic", True, True) == "pytorch_bicubic_align_corners_antialias"
+    for bad, fix in [(dict(mode="linear", antialias=True), "only 'bilinear' and 'bicubic' antialias"),
                      (dict(mode="nearest", align_corners=True), "leave align_corners None"),
                      (dict(mode="nearest", antialias=True), "set antialias=False"),
                      (dict(mode="cubic"), "mode must be one of")]:
@@ -212,12 +214,12 @@ def test_library_style_calls_kept_and_retargeted():
 def test_a_call_no_spec_reproduces_names_its_site_and_arguments():
     class Bad(nn.Module):
         def forward(self, x):
-            return F.interpolate(x, size=(5, 5), mode="bilinear", align_corners=True, antialias=True)
+            return F.interpolate(x, size=(5, 1), mode="bilinear", align_corners=True, antialias=True)
 
     x = torch.randn(1, 1, 9, 9)
-    with pytest.raises(UnsupportedCall, match=r"test_torch_convert\.py:\d+: F\.interpolate\(size=\(5, 5\), "
+    with pytest.raises(UnsupportedCall, match=r"test_torch_convert\.py:\d+: F\.interpolate\(size=\(5, 1\), "
                                               r"mode='bilinear', align_corners=True, antialias=True\) cannot be "
-                                              r"converted: no preset reproduces"):
+                                              r"converted: PyTorch's antialias with output width 1"):
         convert(Bad())(x)
     convert(Bad(), preset="pytorch_bilinear")(x)  # retargeted: its sizes are all that matter
     # nearest-exact 2 -> 41: PyTorch's 2-D kernels read pixel 0 or 1 for output 20, by tensor shape

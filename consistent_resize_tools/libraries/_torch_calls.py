@@ -23,14 +23,15 @@ def interpolate(
     mode: str,
     align_corners: bool | None = None,
     antialias: bool = False,
+    recompute_scale_factor: bool | None = None,
 ) -> np.ndarray:
     """``F.interpolate`` of a 2-D float32 image (as a (1, 1, H, W) batch), returned as float64 (H', W').
 
     Args:
         x: (H, W) array; computed in float32 (PyTorch's arithmetic then follows the input dtype).
         size: ``(out_h, out_w)``; or ``scale_factor``: ``(s_h, s_w)``, passed on as given
-            (``recompute_scale_factor`` left at its default, so the scale enters PyTorch's formula).
-        mode, align_corners, antialias: as ``F.interpolate`` takes them.
+            (with ``recompute_scale_factor`` None, its default, the scale enters PyTorch's formula).
+        mode, align_corners, antialias, recompute_scale_factor: as ``F.interpolate`` takes them.
     """
     import torch
 
@@ -40,7 +41,7 @@ def interpolate(
     with torch.no_grad():
         y = torch.nn.functional.interpolate(
             image, size=size, scale_factor=scale_factor, mode=mode, align_corners=align_corners,
-            antialias=antialias,
+            antialias=antialias, recompute_scale_factor=recompute_scale_factor,
         )
     return y[0, 0].double().numpy()
 

@@ -173,7 +173,8 @@ def mismatch(spec: ResizeSpec, plans: Sequence[AxisPlan], requested=None, rank: 
         if r.out_size != p.out_size:
             return (f"axis {axis}: onnxruntime computes output size {r.out_size} (float32 arithmetic), "
                     f"the spec {p.out_size}")
-    for axis in _copied_axes(plans, spec):
+    copied = _copied_axes(plans, spec)
+    for axis in copied:
         p = plans[axis]
         if not np.array_equal(_table(p, spec).matrix(), np.eye(p.in_size)):
             return (f"axis {axis} keeps its length {p.in_size}: onnxruntime copies it unchanged, but the spec "
@@ -186,8 +187,8 @@ def mismatch(spec: ResizeSpec, plans: Sequence[AxisPlan], requested=None, rank: 
                 return (f"axis {axis} ({p.in_size} -> {p.out_size}): with antialias onnxruntime writes 0 where "
                         "an output's in-range taps all weigh 0; the spec replicates the edge there")
     for axis, (p, r) in enumerate(zip(plans, actual)):
-        if spec.coordinate_arithmetic == ARITHMETIC and r.scale == p.scale:
-            continue
+        if axis in copied or (spec.coordinate_arithmetic == ARITHMETIC and r.scale == p.scale):
+            continue  # a copied axis is the identity in both (checked above)
         why = _tables_differ(_table(p, spec), _table(r, runtime), spec)
         if why is not None:
             return f"axis {axis} ({p.in_size} -> {p.out_size}): {why}"
