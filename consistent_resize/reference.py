@@ -13,7 +13,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .arguments import AxisPlan, check_axes, check_size_or_scale, entry_count, plan_axes, resolve_spec
+from .arguments import AxisPlan, check_axes, check_size_or_scale, entry_count, plan_axes, resolve_spec, table_spec
 from .spec import ResizeSpec
 from .tables import AxisTable, axis_table
 
@@ -57,6 +57,7 @@ def _prepare(x_shape, size, scale_factor, spec, preset, axes, roi):
     check_size_or_scale(size, scale_factor)
     axes = check_axes(len(x_shape), axes, entry_count(size, scale_factor))
     plans = plan_axes([x_shape[a] for a in axes], size, scale_factor, spec, roi)
+    spec = table_spec(spec, plans)  # the per-call rule of area_or_two_tap (OpenCV INTER_AREA)
     tables = [axis_table(p.in_size, p.out_size, spec, p.scale, p.roi) for p in plans]
     return spec, axes, tables
 
