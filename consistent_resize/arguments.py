@@ -176,6 +176,42 @@ def plan_axes(
     return [AxisPlan(int(i), o, s, r) for i, o, s, r in zip(in_sizes, sizes, scales, rois)]
 
 
+def axis_grows(plan: Any) -> bool:
+    """Whether an axis is upscaled as OpenCV's ``hal::resize`` decides it: ``1 / inv_scale < 1`` in float64,
+    ``inv_scale`` the given scale or ``out / in`` (``plan``: anything with ``in_size``, ``out_size`` and
+    ``scale``, e.g. an ``AxisPlan``)."""
+    inv_scale = float(plan.scale) if plan.scale is not None else int(plan.out_size) / int(plan.in_size)
+    return 1.0 / inv_scale < 1.0
+
+
+def table_spec(spec: ResizeSpec, plans: Sequence[Any]) -> ResizeSpec:
+    """The spec every resized axis' table is built with, planned from all resized axes at once.
+
+    Every table is separable, but one mode picks its rule per call: ``area_or_two_tap`` (OpenCV
+    ``INTER_AREA``, ``cv::hal::resize`` in modules/imgproc/src/resize.cpp) averages areas only when
+    ``scale_x >= 1 and scale_y >= 1`` (no axis grows); otherwise it runs the linear path with area
+    coefficients on every axis, the downscaled ones included. So, with ``grows`` = ``axis_grows(p)`` for
+    some plan ``p``:
+
+    - no axis grows: ``spec.replace(mode="area")`` (half_pixel; ``resizeArea_`` / ``resizeAreaFast_``);
+    - some axis grows: ``spec.replace(mode="area_two_tap", coordinate_transformation_mode="asymmetric")``
+      on every axis (``fx = (dx + 1) - (sx + 1) * inv_scale_x``, formula in ``consistent_resize.tables``).
+
+    Any other spec is returned unchanged. Every layer (NumPy, PyTorch, TensorFlow, Chainer, the ONNX table
+    graphs) builds its tables with this spec, so they all make the same choice; ``tables.axis_table``
+    refuses the unplanned mode.
+
+    Args:
+        spec: the resolved spec of the call.
+        plans: one entry per resized axis with ``in_size``, ``out_size`` and ``scale`` (``AxisPlan``).
+    """
+    if spec.mode != "area_or_two_tap":
+        return spec
+    if any(axis_grows(p) for p in plans):
+        return spec.replace(mode="area_two_tap", coordinate_transformation_mode="asymmetric")
+    return spec.replace(mode="area")
+
+
 def output_limit() -> int:
     """The largest number of output elements per image and channel that planning accepts (see
     ``MAX_OUTPUT_ELEMENTS``)."""

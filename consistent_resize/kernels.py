@@ -197,6 +197,7 @@ def kernel_for(spec: ResizeSpec, scale: float = 1.0) -> Kernel:
     raise ValueError(
         f"mode {mode!r} has no interpolation kernel; expected one of 'linear', 'cubic', "
         "'box', 'area', 'lanczos', 'hamming', 'gaussian', 'mitchell' ('nearest', 'adaptive_average' and "
-        "'area_two_tap' build their tables without one)"
+        "'area_two_tap' build their tables without one; 'area_or_two_tap' is planned into 'area' or "
+        "'area_two_tap' by consistent_resize.arguments.table_spec)"
     )
 

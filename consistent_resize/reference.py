@@ -21,6 +21,7 @@ from .arguments import (
     entry_count,
     plan_axes,
     resolve_spec,
+    table_spec,
 )
 from .spec import ResizeSpec
 from .tables import AxisTable, axis_table
@@ -66,6 +67,7 @@ def _prepare(x_shape, size, scale_factor, spec, preset, axes, roi):
     axes = check_axes(len(x_shape), axes, entry_count(size, scale_factor))
     plans = plan_axes([x_shape[a] for a in axes], size, scale_factor, spec, roi)
     check_preset_domain(preset, [p.in_size for p in plans], size, scale_factor, roi)
+    spec = table_spec(spec, plans)  # the per-call rule of area_or_two_tap (OpenCV INTER_AREA)
     tables = [axis_table(p.in_size, p.out_size, spec, p.scale, p.roi) for p in plans]
     return spec, axes, tables
 

@@ -29,6 +29,7 @@ MODES = ("nearest", "linear", "cubic")
 EXTENSION_MODES = (
     "box", "area", "lanczos", "hamming", "gaussian", "mitchell",  # kernels (consistent_resize.kernels)
     "adaptive_average", "area_two_tap",  # tables built directly (consistent_resize.tables)
+    "area_or_two_tap",  # area or area_two_tap, picked per call from every axis (arguments.table_spec)
     "spline",  # B-splines with a prefilter, dense tables (consistent_resize.splines; SciPy, scikit-image)
 )
 #: Every mode a ``ResizeSpec`` accepts.
@@ -110,7 +111,10 @@ class ResizeSpec:
             is the mean of input pixels ``floor(o in / out) .. ceil((o + 1) in / out) - 1``; PyTorch
             ``mode='area'``; only ``half_pixel``, no antialias), ``"area_two_tap"`` (OpenCV ``INTER_AREA``
             when some axis is upscaled: pixels ``floor(c)`` and ``floor(c) + 1`` of the output's left edge
-            ``c``; only ``asymmetric``, no antialias; formula in ``consistent_resize.tables``).
+            ``c``; only ``asymmetric``, no antialias; formula in ``consistent_resize.tables``),
+            ``"area_or_two_tap"`` (OpenCV ``INTER_AREA`` on any sizes: ``area`` on every axis when no resized
+            axis grows, else ``area_two_tap`` on every axis; only ``half_pixel``, no antialias; the choice is
+            made per call by ``consistent_resize.arguments.table_spec``).
         coordinate_transformation_mode: how an output index maps to a source coordinate
             (SPEC.md gives each formula).
         nearest_mode: how ``mode="nearest"`` rounds the source coordinate.
@@ -210,6 +214,16 @@ class ResizeSpec:
                 raise ValueError(
                     "mode 'area_two_tap' reads the pixel under the left edge x_original = to_input(x) of each "
                     "output pixel; coordinate_transformation_mode must be 'asymmetric', got "
+                    f"{self.coordinate_transformation_mode!r}"
+                )
+        if self.mode == "area_or_two_tap":
+            if self.antialias:
+                raise ValueError("mode 'area_or_two_tap' averages areas (or reads 2 taps) at every scale; "
+                                 "leave antialias=0")
+            if self.coordinate_transformation_mode != "half_pixel":
+                raise ValueError(
+                    "mode 'area_or_two_tap' is 'area' around the half_pixel centre of each output pixel (or "
+                    "'area_two_tap' at its left edge); coordinate_transformation_mode must be 'half_pixel', got "
                     f"{self.coordinate_transformation_mode!r}"
                 )
         order = self.spline_order

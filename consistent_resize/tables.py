@@ -19,6 +19,9 @@ How a table is built from the source coordinate ``c = x_original`` (module ``coo
   ``f - floor(f)``; where ``sx >= in - 1``: ``sx = in - 1``, ``f = 0``. Taps ``sx`` with weight
   ``float32(1 - f)`` and ``sx + 1`` with weight ``f`` (no normalisation). On an upscaled axis ``f`` is the
   part of the output pixel beyond pixel ``sx``: the area overlap; on a downscaled axis it is no average.
+- area_or_two_tap (OpenCV ``INTER_AREA`` on any sizes) has no table of its own: its rule depends on every
+  resized axis, so ``arguments.table_spec`` turns it into ``area`` or ``area_two_tap`` for the whole call
+  before the tables are built (``axis_table`` refuses it).
 - every other mode (a kernel ``k`` of ``consistent_resize.kernels``, support ``S``): with
   ``sa = min(s, 1)`` if antialias else 1 (always 1 for ``area``, whose kernel holds the scale itself),
   taps ``j = b + i`` for ``i = i0 .. 1 - i0``, ``i0 = floor(-S / sa) + 1``, ``b = ceil(c) - 1`` (one
@@ -281,6 +284,11 @@ def axis_table(
         [1.0, 1.0, 1.0, 1.0]
     """
     in_size, out_size = int(in_size), int(out_size)
+    if spec.mode == "area_or_two_tap":
+        raise ValueError(
+            "mode 'area_or_two_tap' picks area or area_two_tap from every resized axis of the call: build the "
+            "tables with consistent_resize.arguments.table_spec(spec, plans), not with the spec itself"
+        )
     if in_size < 1 or out_size < 1:
         raise ValueError(f"in_size and out_size must be >= 1, got {in_size} and {out_size}")
     if in_size == out_size and copies_kept_lengths(spec):

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from consistent_resize import onnx_tables
-from consistent_resize.arguments import plan_axes
+from consistent_resize.arguments import plan_axes, table_spec
 from consistent_resize.presets import PRESETS
 from consistent_resize.spec import ResizeSpec
 from consistent_resize.tables import axis_table
@@ -134,6 +134,7 @@ def table_nodes(params, spec: ResizeSpec, input_shape, plans):
                          f"{onnx_tables.MIN_OPSET}, got {params.opset_version}")
     from . import _axes, _gather
 
+    spec = table_spec(spec, plans)  # one rule for every axis (area_or_two_tap: OpenCV INTER_AREA)
     tables = [(2 + i, axis_table(p.in_size, p.out_size, spec, p.scale, p.roi)) for i, p in enumerate(plans)]
     chainer_order = getattr(_axes, "_order", None)  # the order ResizeFunction.forward applies the axes in
     if chainer_order is None:

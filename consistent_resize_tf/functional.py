@@ -13,6 +13,7 @@ from consistent_resize.arguments import (
     check_sizes,
     plan_axes,
     resolve_spec,
+    table_spec,
 )
 from consistent_resize.spec import ResizeSpec
 from consistent_resize.tables import axis_table
@@ -95,6 +96,7 @@ def resize(
     if all(n is not None for n in static_in) and not is_tensor(size):
         plans = plan_axes(static_in, size, scale_factor, spec, roi)
         check_preset_domain(preset, static_in, size, scale_factor, roi)
+        spec = table_spec(spec, plans)  # one rule for every axis (area_or_two_tap: OpenCV INTER_AREA)
         tables = tuple(axis_table(p.in_size, p.out_size, spec, p.scale, p.roi) for p in plans)
         one_tap = spec.mode == "nearest" and not spec.gaussian_preblur  # a pre-blur gives nearest K taps
         op = static_resize(tables, axes, one_tap, float(spec.extrapolation_value))
@@ -119,8 +121,7 @@ def _resize_in_graph(y, axes, size, scale_factor, spec, rois):
         sizes, scales = tf.constant(check_sizes(size, count), tf.int32), None
     plans = graph_tables.plan_axes(in_sizes, sizes, scales, spec, rois)
     outside = []
-    for axis, plan in zip(axes, plans):
-        table = graph_tables.axis_table(spec, plan)
+    for axis, table in zip(axes, graph_tables.axis_tables(spec, plans)):
         weight = None if spec.mode == "nearest" else tf.cast(table.weight, y.dtype)
         y = apply_axis(y, table.index, weight, axis)
         outside.append(table.outside)

@@ -4,8 +4,9 @@ graph runs (``keras.Input((None, None, C))``, a ``size`` tensor).
 This module is a line-by-line port of ``consistent_resize.arguments.plan_axes``,
 ``consistent_resize.coordinates`` (``source_coordinates``, ``stretch``, ``kernel_arguments``), the kernels
 of ``consistent_resize.kernels`` and the tap builders of ``consistent_resize.tables``, for every mode (those
-beyond ONNX included: box, area, lanczos, hamming, gaussian, mitchell, adaptive_average, area_two_tap; and
-cubic read from TensorFlow's table, ``cubic_table_size``, whose table is the core's constant):
+beyond ONNX included: box, area, lanczos, hamming, gaussian, mitchell, adaptive_average, area_two_tap;
+cubic read from TensorFlow's table, ``cubic_table_size``, whose table is the core's constant; and
+``arguments.table_spec``'s per-call choice for area_or_two_tap: ``axis_tables``):
 the same operations in the same order and float precision.
 ``tests/test_tf_graph_tables.py`` checks it against the NumPy core inside ``tf.function`` and XLA over
 random sizes, scales and specs: plans and source coordinates bit for bit, tables as dense matrices
@@ -38,7 +39,7 @@ _SUPPORT = {"linear": 1.0, "cubic": 2.0, "box": 0.5, "hamming": 1.0, "mitchell":
 #: the kernels whose weights are always normalised (``kernels.Kernel.normalise``)
 _NORMALISED = ("box", "area", "lanczos", "hamming", "gaussian", "mitchell")
 #: the modes this port knows; any other fails with a clear error (static shapes keep working)
-PORTED_MODES = ("nearest", "linear", "cubic") + _NORMALISED + ("adaptive_average", "area_two_tap")
+PORTED_MODES = ("nearest", "linear", "cubic") + _NORMALISED + ("adaptive_average", "area_two_tap", "area_or_two_tap")
 
 
 class GraphAxisPlan(NamedTuple):
@@ -500,6 +501,9 @@ def axis_table(spec: ResizeSpec, plan: GraphAxisPlan) -> GraphAxisTable:
             f"mode {spec.mode!r} has no in-graph port yet (sizes known only when the graph runs); give the "
             f"input a static shape, or use one of {', '.join(map(repr, PORTED_MODES))}"
         )
+    if spec.mode == "area_or_two_tap":  # as tables.axis_table: the rule depends on every axis
+        raise ValueError("mode 'area_or_two_tap' picks area or area_two_tap from every resized axis of the call: "
+                         "build the tables with axis_tables(spec, plans)")
     if spec.gaussian_preblur:  # consistent_resize.blur: the composed table T G is not ported
         raise ValueError("gaussian_preblur has no in-graph port yet (sizes known only when the graph runs); give "
                          "the input a static shape, or gaussian_preblur=0")
@@ -530,3 +534,47 @@ def axis_table(spec: ResizeSpec, plan: GraphAxisPlan) -> GraphAxisTable:
         index, weight = tf.where(kept, rows, index), tf.where(kept, first, weight)
         outside = tf.where(kept, tf.zeros_like(outside), outside)
     return GraphAxisTable(tf.cast(index, tf.int32), weight, outside)
+
+
+def _grows(plan: GraphAxisPlan) -> Any:
+    """Port of ``arguments.axis_grows``: a Python bool for a Python scale, else ``out > in`` (int32; for
+    integer sizes the same as ``1 / (out / in) < 1`` in float64, since ``out / in`` is then at least
+    ``1 + 1 / in``)."""
+    if plan.scale is not None and isinstance(plan.scale, (int, float)):
+        return 1.0 / float(plan.scale) < 1.0
+    if plan.scale is not None:
+        return _div(tf.constant(1.0, tf.float64), _f64(plan.scale)) < 1.0
+    return tf.cast(plan.out_size, tf.int32) > tf.cast(plan.in_size, tf.int32)
+
+
+def _padded(table: GraphAxisTable, taps: Any) -> GraphAxisTable:
+    """``table`` widened to ``taps`` columns with weight-0 taps that read the row's first index."""
+    extra = taps - tf.shape(table.index)[1]
+    index = tf.concat([table.index, tf.tile(table.index[:, :1], tf.stack([1, extra]))], axis=1)
+    weight = tf.pad(table.weight, tf.stack([tf.constant([0, 0]), tf.stack([0, extra])]))
+    return GraphAxisTable(index, weight, table.outside)
+
+
+@tf.autograph.experimental.do_not_convert  # plain Python control flow on the spec
+def axis_tables(spec: ResizeSpec, plans: Sequence[GraphAxisPlan]) -> list[GraphAxisTable]:
+    """The tables of every resized axis of one call: ``axis_table`` after the port of
+    ``arguments.table_spec``. For ``area_or_two_tap`` the choice (``area`` when no axis grows, else
+    ``area_two_tap`` on every axis) is made in Python when every ``_grows`` is known there, else when the
+    graph runs: both tables are built, padded to one width and selected with ``tf.where``."""
+    if spec.mode != "area_or_two_tap":
+        return [axis_table(spec, p) for p in plans]
+    area = spec.replace(mode="area")
+    two_tap = spec.replace(mode="area_two_tap", coordinate_transformation_mode="asymmetric")
+    grows = [_grows(p) for p in plans]
+    if all(isinstance(g, bool) for g in grows):
+        chosen = two_tap if any(grows) else area
+        return [axis_table(chosen, p) for p in plans]
+    any_grows = tf.reduce_any(tf.stack([tf.convert_to_tensor(g) for g in grows]))
+    tables = []
+    for p in plans:
+        a, b = axis_table(two_tap, p), axis_table(area, p)
+        taps = tf.maximum(tf.shape(a.index)[1], tf.shape(b.index)[1])
+        a, b = _padded(a, taps), _padded(b, taps)
+        tables.append(GraphAxisTable(tf.where(any_grows, a.index, b.index), tf.where(any_grows, a.weight, b.weight),
+                                     tf.where(any_grows, a.outside, b.outside)))
+    return tables

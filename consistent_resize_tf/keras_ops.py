@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from keras import backend, ops
 
-from consistent_resize.arguments import plan_axes
+from consistent_resize.arguments import plan_axes, table_spec
 from consistent_resize.spec import ResizeSpec
 from consistent_resize.tables import axis_table
 
@@ -33,6 +33,7 @@ def resize(x: Any, size: Any, scale_factor: Any, spec: ResizeSpec, data_format: 
     if any(n is None for n in in_sizes):
         raise ValueError(f"the {backend.backend()} backend needs known spatial sizes, got shape {shape}")
     plans = plan_axes(in_sizes, size, scale_factor, spec, roi)
+    spec = table_spec(spec, plans)  # one rule for every axis (area_or_two_tap: OpenCV INTER_AREA)
     tables = [axis_table(p.in_size, p.out_size, spec, p.scale, p.roi) for p in plans]
     work = _COMPUTE[dtype]
     y = ops.cast(x, work)

@@ -166,9 +166,10 @@ def explain(spec: ResizeSpec, in_size: int, out_size: Optional[int] = None, scal
         >>> print(explain(ResizeSpec(mode="nearest"), 2, 3).splitlines()[-1])
           2        1.16667    1: 1
     """
-    from consistent_resize.arguments import plan_axes
+    from consistent_resize.arguments import plan_axes, table_spec
 
     plans = plan_axes([in_size], None if out_size is None else [out_size], None if scale is None else [scale], spec)
+    spec = table_spec(spec, plans)  # area_or_two_tap: the rule of a resize of this one axis
     in_size, out_size, scale, roi = plans[0]
     table = axis_table(in_size, out_size, spec, scale, roi)
     coords = source_coordinates(spec, in_size, out_size, scale, roi)

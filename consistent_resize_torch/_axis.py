@@ -46,6 +46,8 @@ from typing import NamedTuple
 import torch
 import torch.nn.functional as F
 
+from consistent_resize.arguments import AxisPlan, table_spec
+
 from . import _regular
 from ._tables import DeviceTable, device_table
 
@@ -224,6 +226,9 @@ def _make_plan(shape, out_sizes, scales, roi, spec, device, dtype, channels_last
     count = len(out_sizes)
     first = len(shape) - count
     cur_sizes = list(shape[first:])
+    forward = zip(out_sizes, cur_sizes) if transposed else zip(cur_sizes, out_sizes)  # (in, out) of the map
+    spec = table_spec(spec, [AxisPlan(int(i), int(o), None if scales is None else float(scales[a]), None)
+                             for a, (i, o) in enumerate(forward)])  # one rule for every axis (area_or_two_tap)
     tables = []
     for i in range(count):
         s = None if scales is None else float(scales[i])

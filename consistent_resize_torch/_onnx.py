@@ -26,7 +26,7 @@ import numpy as np
 import torch
 
 from consistent_resize import onnx_tables
-from consistent_resize.arguments import AxisPlan
+from consistent_resize.arguments import AxisPlan, table_spec
 from consistent_resize.spec import ResizeSpec
 from consistent_resize.tables import axis_table
 from consistent_resize_tools.runtimes import export_rules, onnxruntime as onnxruntime_rules
@@ -217,6 +217,7 @@ def table_graph(x_shape, dtype, plans: list[AxisPlan], spec: ResizeSpec) -> onnx
     """
     onnx_tables.check_static(list(x_shape[2:]), spec, _why_tables(spec))
     onnx_tables.check_static([p.out_size for p in plans], spec, _why_tables(spec), "output")
+    spec = table_spec(spec, plans)  # one rule for every axis (area_or_two_tap: OpenCV INTER_AREA)
     tables = [(2 + i, axis_table(int(p.in_size), int(p.out_size), spec, p.scale, p.roi))
               for i, p in enumerate(plans)]
     order = onnx_tables.cheapest_order(x_shape, tables)

@@ -64,7 +64,7 @@ def test_printed_table_reproduces_opencv(interpolation, preset, size, capsys):
 
 @pytest.mark.parametrize("preset, size, rule", [
     ("pytorch_area", (7, 3), "floor(o * in / out) .. ceil((o + 1) * in / out) - 1"),
-    ("opencv_area_two_tap", (6, 34), "sx = floor(c)"),
+    ("opencv_area", (6, 34), "sx = floor(c)"),  # one axis up: planned as area_two_tap (table_spec)
     ("tf_gaussian", (6, 13), "kernel argument float32((j - c) * sa)"),
 ])
 def test_printed_table_reproduces_extension_presets(preset, size, rule, capsys):

@@ -24,7 +24,7 @@ import pytest
 from hypothesis import assume, given, settings, strategies as st
 
 from consistent_resize import EXTENSION_MODES, ResizeSpec, axis_table, reference
-from consistent_resize.arguments import plan_axes
+from consistent_resize.arguments import plan_axes, table_spec
 from consistent_resize_tools.libraries import available
 from consistent_resize.onnx_tables import MIN_OPSET, table_graph
 from consistent_resize.presets import EXTENSION_PRESETS
@@ -45,6 +45,7 @@ def _roi(spec, rank):
 
 def _tables(spec, shape, size, roi):
     plans = plan_axes(shape[2:], size, None, spec, roi)
+    spec = table_spec(spec, plans)
     return [axis_table(p.in_size, p.out_size, spec, p.scale, p.roi) for p in plans]
 
 
@@ -153,7 +154,8 @@ def check_export(framework, spec, x, size, roi=None, count=None, **export_kwargs
 def test_every_extension_preset_exports(framework, name, count):
     spec = EXTENSION_PRESETS[name].spec
     rng = np.random.default_rng(len(name))
-    for shape, size in [((1, 2, 11, 8), (5, 3)), ((2, 1, 4, 6), (9, 13))]:  # down and up on both axes
+    # down and up on both axes, and one down, one up (opencv_area: one rule for both, arguments.table_spec)
+    for shape, size in [((1, 2, 11, 8), (5, 3)), ((2, 1, 4, 6), (9, 13)), ((1, 1, 11, 6), (5, 13))]:
         x = rng.uniform(-4, 4, shape).astype(np.float32)
         check_export(framework, spec, x, size, count=count)
 

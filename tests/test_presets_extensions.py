@@ -6,12 +6,10 @@ Every preset is compared on hypothesis cases within the bound measured for the l
 arithmetic (``BOUNDS``; ``python tests/test_presets_extensions.py [cases]`` re-measures them). The TF
 ``ScaleAndTranslate`` presets (lanczos, gaussian, mitchellcubic) use ``float32_reciprocal``, TF's own
 ``1 / float32(out / in)`` scale and float32 kernel argument, so the gaussian's truncation at ``|t| = 3/2``
-is decided as TF decides it (``test_tf_scale_and_translate_ties``). ``opencv_area`` describes
-INTER_AREA where it averages areas: ``out <= in`` on both axes, or ``out >= in`` on both; when upscaling,
-outputs whose left edge falls exactly on a pixel boundary are left out (``area_edge_ties``), and
-``test_opencv_area_upscaling_differs_only_at_edge_ties`` shows that those are the only differences.
-``opencv_area_two_tap`` is INTER_AREA's 2-tap path, which OpenCV runs on both axes when some axis grows
-(both up, or one up and one down: ``test_opencv_area_mixed_directions_is_not_area``), edge ties included.
+is decided as TF decides it (``test_tf_scale_and_translate_ties``). ``opencv_area`` is INTER_AREA on any
+sizes (mode ``area_or_two_tap``: area when no axis grows, else the 2-tap path on both axes, planned per call
+by ``arguments.table_spec``); its own suite, with the mixed-direction, 1-pixel and extreme cases, is
+``tests/test_presets_opencv.py``.
 """
 
 from __future__ import annotations
@@ -33,8 +31,7 @@ BOUNDS = {
     "pillow_box": 3e-7,  # [4.6e-8]: Pillow's horizontal pass is stored as float32
     "pillow_hamming": 3e-7,  # [1.1e-7]: idem
     "pillow_lanczos": 3e-7,  # [1.5e-7]: idem
-    "opencv_area": 3e-7,  # [1.1e-7]: float32 weights (upscaling: outputs without an edge tie)
-    "opencv_area_two_tap": 3e-7,  # [9.8e-8]: float32 weights (some axis up: both up or mixed; edge ties included)
+    "opencv_area": 3e-7,  # [1.1e-7]: float32 weights; any sizes (tests/test_presets_opencv.py: AREA_BOUND)
     "opencv_lanczos4": 8e-6,  # [2.7e-6]: float32 coordinate and sin/cos coefficients
     "pytorch_area": 3e-7,  # [8.3e-8]: float32 window sums (adaptive_avg_pool2d)
     "tf_area": 1.5e-5,  # [3.7e-6]: float32 overlaps and sums (resize_area)
@@ -91,17 +88,8 @@ def installed(names):
 
 @st.composite
 def cases(draw, name):
-    """``image_cases``; for ``opencv_area`` the output is made no larger than the input on both axes, or no
-    smaller on both (where INTER_AREA averages areas); for ``opencv_area_two_tap`` larger on some axis
-    (where INTER_AREA runs its 2-tap path on both axes)."""
-    x, size = draw(image_cases(MAX_SIZE))
-    if name == "opencv_area":
-        pick = min if draw(st.booleans()) else max
-        size = (pick(size[0], x.shape[0]), pick(size[1], x.shape[1]))
-    if name == "opencv_area_two_tap" and size[0] <= x.shape[0] and size[1] <= x.shape[1]:
-        axis = draw(st.integers(0, 1))  # some axis up (OpenCV runs the 2-tap path only then)
-        size = tuple(x.shape[a] + draw(st.integers(1, MAX_SIZE)) if a == axis else size[a] for a in range(2))
-    return x, size
+    """``image_cases`` (any pair of shapes, for every preset)."""
+    return draw(image_cases(MAX_SIZE))
 
 
 def area_edge_ties(n, m):
@@ -117,15 +105,11 @@ def area_edge_ties(n, m):
 
 
 def difference(name, x, size):
-    """``max|library - preset| / max|x|`` (for ``opencv_area``: over the outputs without an edge tie)."""
+    """``max|library - preset| / max|x|``."""
     got = RUNNERS[name](x, size)
     want = resize(x, size, preset=name)
     assert got.shape == want.shape == tuple(size)
-    error = np.abs(got - want)
-    if name == "opencv_area":
-        ties = area_edge_ties(x.shape[0], size[0])[:, None] | area_edge_ties(x.shape[1], size[1])[None, :]
-        error = np.where(ties, 0.0, error)
-    return float(error.max() / np.abs(x).max())
+    return float(np.abs(got - want).max() / np.abs(x).max())
 
 
 def test_every_extension_preset_is_tested():
@@ -133,7 +117,8 @@ def test_every_extension_preset_is_tested():
     assert all(name in RUNNERS for name in EXTENSION_PRESETS)
     assert set(EXTENSION_PRESETS) <= set(PRESETS)  # a view of the one registry
     beyond = [p for p in EXTENSION_PRESETS.values() if p.spec.beyond_onnx and not p.spec.gaussian_preblur]
-    assert {p.spec.mode for p in beyond} == set(EXTENSION_MODES)
+    # area_two_tap: the rule opencv_area's area_or_two_tap plans where some axis grows (arguments.table_spec)
+    assert {p.spec.mode for p in beyond} == set(EXTENSION_MODES) - {"area_two_tap"}
     assert all(p.spec.mode in MODES for p in PRESETS.values() if not p.beyond_onnx)
 
 
@@ -160,21 +145,20 @@ def test_extension_kernels_differ_from_the_onnx_ones():
 
 @pytest.mark.skipif(_skip_reason("opencv") is not None, reason=str(_skip_reason("opencv")))
 def test_opencv_area_upscaling_differs_only_at_edge_ties(library_counter):
-    """1-D upscales n -> m (n < 30, m < 60): INTER_AREA equals ``opencv_area`` row by row except at outputs
-    whose left edge is exactly a pixel boundary, and there it differs somewhere (so the exclusion is needed
-    and no wider than needed); ``opencv_area_two_tap`` equals it on every row, those included."""
+    """1-D upscales n -> m (n < 30, m < 60): INTER_AREA equals ``opencv_area`` (its 2-tap path on an upscale)
+    bit for bit on every row, edge ties included; the plain area spec differs from it only at outputs whose
+    left edge is exactly a pixel boundary, and somewhere there (why an upscale is not planned as area)."""
+    area = ResizeSpec(mode="area", exclude_outside=1, coordinate_arithmetic="float64_reciprocal")
     differing = runs = 0
     for n in range(1, 30):
         x = np.eye(n, dtype=np.float32)
-        for m in range(n, 60):
+        for m in range(n + 1, 60):
             runs += 1
             got = RUNNERS["opencv_area"](x, (m, n))
-            rows = np.abs(got - resize(x, (m, n), preset="opencv_area")).max(axis=1) > 1e-6
+            np.testing.assert_array_equal(got, resize(x, (m, n), preset="opencv_area"), err_msg=f"{n} -> {m}")
+            rows = np.abs(got - resize(x, (m, n), spec=area)).max(axis=1) > 1e-6
             assert not (rows & ~area_edge_ties(n, m)).any(), f"{n} -> {m}: rows {np.flatnonzero(rows)}"
             differing += int(rows.any())
-            # the 2-tap preset models OpenCV's float64 floor: every row, edge ties included, bit for bit
-            two_tap = resize(x, (m, n), preset="opencv_area_two_tap")
-            np.testing.assert_array_equal(got, two_tap.astype(np.float32), err_msg=f"{n} -> {m}")
     assert differing > 0
     library_counter("opencv", runs)
 
@@ -264,28 +248,6 @@ def test_float32_reciprocal_arithmetic():
     assert kernel_arguments(spec, offsets, 0.7).tolist() == (offsets.astype(np.float32) * np.float32(0.7)).tolist()
     assert kernel_arguments(spec.replace(coordinate_arithmetic="float64_divide"), offsets, 0.7).tolist() == \
         (offsets * 0.7).tolist()
-
-
-@pytest.mark.skipif(_skip_reason("opencv") is not None, reason=str(_skip_reason("opencv")))
-def test_opencv_area_mixed_directions_is_not_area(library_counter):
-    """With one axis up and the other down, INTER_AREA runs its 2-tap path on both axes: the downscaled
-    axis is then no area average, so ``opencv_area`` (area per axis) is far off; ``opencv_area_two_tap``
-    (the 2-tap rule per axis) matches, and each axis alone (both down: area; both up: either) matches
-    ``opencv_area``. A preset cannot see the other axis: the caller picks ``opencv_area`` when no axis
-    grows, ``opencv_area_two_tap`` otherwise."""
-    x = np.random.default_rng(5).standard_normal((15, 8)).astype(np.float32)
-    mixed = RUNNERS["opencv_area"](x, (4, 19))  # rows 15 -> 4 (down), columns 8 -> 19 (up)
-    scale = np.abs(x).max()
-    assert np.abs(mixed - resize(x, (4, 19), preset="opencv_area")).max() / scale > 0.1
-    two_tap = resize(x, (4, 19), preset="opencv_area_two_tap")
-    assert np.abs(mixed - two_tap).max() / scale <= BOUNDS["opencv_area_two_tap"]
-    for size in [(4, 8), (15, 19)]:  # the same axes resized one at a time
-        got = RUNNERS["opencv_area"](x, size)
-        assert np.abs(got - resize(x, size, preset="opencv_area")).max() / scale <= BOUNDS["opencv_area"]
-    # and downscaling on both axes is area, not the 2-tap rule
-    got = RUNNERS["opencv_area"](x, (4, 3))
-    assert np.abs(got - resize(x, (4, 3), preset="opencv_area_two_tap")).max() / scale > 0.1
-    library_counter("opencv", 4)
 
 
 def test_area_two_tap_table():
@@ -401,6 +363,7 @@ FRAMEWORK_SPECS = [
     ResizeSpec(mode="gaussian", antialias=1, exclude_outside=1, coordinate_arithmetic="float32_reciprocal"),
     ResizeSpec(mode="adaptive_average"),
     ResizeSpec(mode="area_two_tap", coordinate_transformation_mode="asymmetric"),
+    EXTENSION_PRESETS["opencv_area"].spec,  # area_or_two_tap: SHAPES resize one axis down, the other up
 ]
 SHAPES = [((9, 7), (5, 11)), ((4, 6), (13, 3))]
 
@@ -466,7 +429,8 @@ def test_tf_static_shapes_forward_and_gradient(spec):
 
 @pytest.mark.parametrize("spec, name", [
     (ResizeSpec(mode="adaptive_average"), "adaptive_average"),
-    (EXTENSION_PRESETS["opencv_area_two_tap"].spec, "area_two_tap"),
+    (ResizeSpec(mode="area_two_tap", coordinate_transformation_mode="asymmetric"), "area_two_tap"),
+    (EXTENSION_PRESETS["opencv_area"].spec, "area_or_two_tap"),
     (EXTENSION_PRESETS["tf_gaussian_antialias"].spec, "float32_reciprocal"),
     (ResizeSpec(mode="lanczos"), "lanczos"),
 ], ids=lambda v: v if isinstance(v, str) else "")

@@ -16,6 +16,7 @@ from consistent_resize import (  # noqa: E402
     axis_table,
     plan_axes,
 )
+from consistent_resize import arguments  # noqa: E402
 from consistent_resize.coordinates import source_coordinates  # noqa: E402
 from consistent_resize.presets import EXTENSION_PRESETS, PRESETS  # noqa: E402
 from consistent_resize.spec import (  # noqa: E402
@@ -68,7 +69,7 @@ def _graph_tables(spec, in_sizes, sizes, scales, roi, jit):
         shape = tf.shape(t)
         outs = tf.constant(sizes, tf.int32) if sizes is not None else None
         plan = graph_tables.plan_axes([shape[0], shape[1]], outs, scales, spec, rois)
-        tables = [graph_tables.axis_table(spec, p) for p in plan]
+        tables = graph_tables.axis_tables(spec, plan)
         coords = [graph_tables.source_coordinates(spec, p.in_size, p.out_size, p.scale, p.roi) for p in plan]
         return [p.out_size for p in plan], [(t.index, t.weight, t.outside, c) for t, c in zip(tables, coords)]
 
@@ -85,10 +86,11 @@ def test_graph_tables_equal_numpy_tables(case, jit):
 def _check_graph_tables(case, jit):
     spec, in_sizes, sizes, scales, roi = case
     expected_plan = plan_axes(in_sizes, sizes, scales, spec, roi)
+    table_spec = arguments.table_spec(spec, expected_plan)  # the per-call rule (area_or_two_tap)
     weightless = False
     for p in expected_plan:
         try:
-            axis_table(p.in_size, p.out_size, spec, p.scale, p.roi)
+            axis_table(p.in_size, p.out_size, table_spec, p.scale, p.roi)
         except ValueError as error:  # a row whose normalised weights sum to 0
             assert "sum to 0" in str(error)
             weightless = True
@@ -100,7 +102,7 @@ def _check_graph_tables(case, jit):
     assert outs == [p.out_size for p in expected_plan]
     for p, (index, weight, outside, coords) in zip(expected_plan, tables):
         try:
-            table = axis_table(p.in_size, p.out_size, spec, p.scale, p.roi)
+            table = axis_table(p.in_size, p.out_size, table_spec, p.scale, p.roi)
         except ValueError:  # under XLA the assertion is a no-op: the row is all 0
             assert (np.abs(weight).sum(axis=1)[~outside] == 0).any()
             continue
@@ -133,7 +135,7 @@ def extension_specs(draw):
     mode = draw(st.sampled_from([m for m in EXTENSION_MODES if m != "spline"]))
     arithmetics = EXTENSION_ARITHMETICS + [a for a in COORDINATE_ARITHMETICS if a not in EXTENSION_ARITHMETICS]
     # the modes whose tables are built without a kernel allow one coordinate mode
-    fixed = {"adaptive_average": "half_pixel", "area_two_tap": "asymmetric"}.get(mode)
+    fixed = {"adaptive_average": "half_pixel", "area_two_tap": "asymmetric", "area_or_two_tap": "half_pixel"}.get(mode)
     return ResizeSpec(
         mode=mode,
         coordinate_transformation_mode=fixed or draw(st.sampled_from(COORDINATE_TRANSFORMATION_MODES)),
@@ -212,8 +214,9 @@ EDGE_CASES = [
     (EXTENSION_PRESETS["tf_lanczos3_antialias"].spec, [13, 31], [6, 7], None),  # TF's stretch, in the graph
     (EXTENSION_PRESETS["pytorch_area"].spec, [13, 5], [4, 5], None),
     (EXTENSION_PRESETS["pytorch_area"].spec, [7, 3], [12, 8], None),
-    (EXTENSION_PRESETS["opencv_area_two_tap"].spec, [6, 9], [34, 4], None),  # 6 -> 34: an edge on a border
-    (EXTENSION_PRESETS["opencv_area_two_tap"].spec, [5, 7], None, [2.5, 3.0]),
+    (EXTENSION_PRESETS["opencv_area"].spec, [6, 9], [34, 4], None),  # 2-tap path: 6 -> 34, an edge on a border
+    (EXTENSION_PRESETS["opencv_area"].spec, [5, 7], None, [2.5, 3.0]),
+    (EXTENSION_PRESETS["opencv_area"].spec, [9, 6], [3, 6], None),  # no axis grows: area
 ]
 
 

@@ -44,7 +44,6 @@ register("pillow_box")(_pillow("BOX"))
 register("pillow_hamming")(_pillow("HAMMING"))
 register("pillow_lanczos")(_pillow("LANCZOS"))
 register("opencv_area")(_opencv("INTER_AREA"))
-register("opencv_area_two_tap")(_opencv("INTER_AREA"))
 register("opencv_lanczos4")(_opencv("INTER_LANCZOS4"))
 register("tf_area")(_tf2("area"))
 for _method in ("lanczos3", "lanczos5", "gaussian", "mitchellcubic"):
