@@ -243,11 +243,16 @@ if done.returncode != 0:
     sys.exit("pnnx: " + (done.stderr or done.stdout).strip().splitlines()[-1])
 net = ncnn.Net()
 net.opt.num_threads = 1
-net.load_param("m.ncnn.param")
+if net.load_param("m.ncnn.param") != 0:  # pnnx leaves a node it cannot map as a layer ncnn does not have
+    kinds = sorted({line.split()[0] for line in open("m.ncnn.param").read().splitlines()[2:] if line.strip()})
+    sys.exit("ncnn cannot load the converted net (layers %s; pnnx: %s)" % (", ".join(kinds),
+             "todo Resize" if "todo Resize" in done.stdout + done.stderr else "converted"))
 net.load_model("m.ncnn.bin")
+layers = [line.split() for line in open("m.ncnn.param").read().splitlines()[2:] if line.strip()]
+blobs = [layer[4 + int(layer[2]):4 + int(layer[2]) + int(layer[3])] for layer in layers]  # each layer's outputs
 ex = net.create_extractor()
-ex.input("in0", ncnn.Mat(np.ascontiguousarray(x[0])))
-ret, out = ex.extract("out0")
+ex.input(blobs[0][0], ncnn.Mat(np.ascontiguousarray(x[0])))  # the Input layer's blob
+ret, out = ex.extract(blobs[-1][-1])  # the last layer's output (pnnx may fold the node away)
 if ret != 0:
     sys.exit("ncnn extract returned %d" % ret)
 np.save("y.npy", np.array(out, dtype=np.float32)[None])
@@ -501,6 +506,8 @@ def page(results: Sequence[Result], count: int, seed: int) -> str:
         "the measurement shows a family of nodes departs but not exactly where: nearest coordinates at a rounding",
         "tie, tract's `tf_crop_and_resize` beyond the input and `pytorch_half_pixel` with an output length 1).",
         "`litert`: TFLite builtins converted from `tf.compat.v1.image.resize_*` (random sizes), against their presets.",
+        "`onnx2tf`, `mnn`, `ncnn`: converter chains (ONNX -> TFLite in LiteRT, MNN, pnnx -> ncnn; `make test-converters`,",
+        "`requirements/converters.txt`), run where installed, each case in a subprocess.",
         "",
         "Use: `consistent-resize audit MODEL.onnx --runtime NAME [--input-shape x=1x3x72x80] [--run]` flags every",
         "node NAME computes otherwise (exit 1); `consistent-resize fix MODEL.onnx -o OUT.onnx --runtime NAME",
