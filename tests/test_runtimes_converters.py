@@ -79,3 +79,55 @@ def test_rules_without_the_tools():
     linear = ResizeSpec(mode="linear", coordinate_transformation_mode="asymmetric")
     assert rules("mnn").mismatch(linear, plan_axes((4, 5), (7, 3), None, linear)) is None
     assert np.isfinite(rm.TOLERANCE)
+
+
+TF_CALLS = {
+    "tf1_bilinear": lambda tf, v: tf.compat.v1.image.resize_bilinear(v, (8, 4)),
+    "tf_bilinear": lambda tf, v: tf.image.resize(v, (8, 4)),
+    "tf1_bicubic": lambda tf, v: tf.compat.v1.image.resize_bicubic(v, (8, 4)),
+    "tf1_bicubic_half_pixel": lambda tf, v: tf.compat.v1.image.resize_bicubic(v, (8, 4), half_pixel_centers=True),
+    "tf_bicubic": lambda tf, v: tf.image.resize(v, (8, 4), method="bicubic"),
+    "tf1_nearest": lambda tf, v: tf.compat.v1.image.resize_nearest_neighbor(v, (8, 4)),
+    "tf_nearest": lambda tf, v: tf.image.resize(v, (8, 4), method="nearest"),
+    "tf1_nearest_align_corners": lambda tf, v: tf.compat.v1.image.resize_nearest_neighbor(v, (8, 4),
+                                                                                           align_corners=True),
+    "tf_bilinear_antialias": lambda tf, v: tf.image.resize(v, (3, 4), antialias=True),
+}
+
+
+@pytest.mark.parametrize("preset", sorted(TF_CALLS))
+def test_tf2onnx_departs_where_its_rules_say(preset):
+    """The TF call converted by tf2onnx (opset 18) and run by onnxruntime equals TF (float32 rounding, nearest
+    exactly) where the tf2onnx rules pass it, differs or is refused where they flag it; the node carries
+    ``WRITTEN``'s attributes."""
+    for module in ("tf2onnx", "tensorflow", "onnxruntime"):
+        if importlib.util.find_spec(module) is None:
+            pytest.skip(f"{module} is not installed (make test-converters: requirements/converters.txt)")
+    import onnxruntime
+    import tensorflow as tf
+    import tf2onnx
+
+    from consistent_resize_tools.runtimes import tf2onnx as tf2onnx_rules
+
+    assert rm._version("tf2onnx") == tf2onnx_rules.MEASURED[0]
+    x = np.random.default_rng(0).random((1, 5, 7, 1), dtype=np.float32)
+    fn = tf.function(lambda v: TF_CALLS[preset](tf, v))
+    want = fn(x).numpy()
+    model, _ = tf2onnx.convert.from_function(fn, input_signature=[tf.TensorSpec(x.shape, tf.float32, name="x")],
+                                             opset=18)
+    nodes = [n for n in model.graph.node if n.op_type == "Resize"]
+    why = tf2onnx_rules.mismatch(preset)
+    if tf2onnx_rules.WRITTEN[preset] is None:
+        assert not nodes and why is not None
+        with pytest.raises(Exception):
+            onnxruntime.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+        return
+    (node,) = nodes
+    attrs = {a.name: (a.s.decode() if a.s else a.f if a.type == 1 else a.i) for a in node.attribute}
+    for name, value in tf2onnx_rules.WRITTEN[preset].items():
+        assert attrs[name] == value, (name, attrs)
+    session = onnxruntime.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    got = session.run(None, {session.get_inputs()[0].name: x})[0]
+    difference = float(np.abs(got - want).max())
+    same = difference == 0 if "nearest" in preset else difference <= rm.TOLERANCE
+    assert same == (why is None), (preset, difference, why)
