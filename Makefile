@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 MODERN := .venv-modern
 MODERN_STAMP := $(MODERN)/.installed
 
-.PHONY: test fuzz demo bench gpu-check test-modern install clean
+.PHONY: test fuzz demo bench gpu-check test-modern test-converters install clean
 
 $(STAMP): requirements/full.txt requirements/full-lock.txt pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -65,5 +65,21 @@ $(MODERN_STAMP): requirements/modern.txt requirements/runtimes.txt pyproject.tom
 test-modern: $(MODERN_STAMP)
 	$(MODERN)/bin/python -m pytest
 
+# The converter chains of the runtime matrix (onnx2tf, MNN, ncnn): .venv-modern's packages plus
+# requirements/converters.txt with --no-deps (onnx2tf's own pins would replace the modern ones). Not in `make test`.
+CONVERTERS := .venv-converters
+CONVERTERS_STAMP := $(CONVERTERS)/.installed
+$(CONVERTERS_STAMP): requirements/modern.txt requirements/runtimes.txt requirements/converters.txt pyproject.toml
+	$(PYTHON) -m venv $(CONVERTERS)
+	$(CONVERTERS)/bin/pip install -q --upgrade "pip>=23"
+	$(CONVERTERS)/bin/pip install -q -r requirements/modern.txt
+	$(CONVERTERS)/bin/pip install -q -r requirements/runtimes.txt
+	$(CONVERTERS)/bin/pip install -q --no-deps -r requirements/converters.txt
+	$(CONVERTERS)/bin/pip install -q --no-deps -e .
+	touch $@
+
+test-converters: $(CONVERTERS_STAMP)
+	$(CONVERTERS)/bin/python -m pytest -p no:cacheprovider tests/test_runtimes_converters.py tests/test_runtimes_matrix.py
+
 clean:
-	rm -rf $(VENV) $(MODERN) .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) $(MODERN) $(CONVERTERS) .pytest_cache .hypothesis build *.egg-info

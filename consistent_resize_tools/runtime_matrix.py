@@ -195,6 +195,94 @@ def _tract(data: bytes, x: np.ndarray) -> np.ndarray:
         return runnable.run([x])[0].to_numpy()
 
 
+# -- converter chains that take the ONNX model: ONNX -> another format, run by that format's runtime ----------
+
+def _in_subprocess(code: str, data: bytes, x: np.ndarray, timeout: float = 120) -> np.ndarray:
+    """Run ``code`` in a fresh interpreter with ``m.onnx`` (the model) and ``x.npy`` (the input) in its working
+    folder; it writes ``y.npy``. A converter that aborts or crashes the process is a refusal (RuntimeError with
+    the tail of its output), not a crash of the matrix."""
+    import os
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        with open(os.path.join(folder, "m.onnx"), "wb") as f:
+            f.write(data)
+        np.save(os.path.join(folder, "x.npy"), x)
+        # PATH without pip: MNN's Python tools run `pip install -U aliyun-log-python-sdk` on import
+        env = dict(os.environ, PATH="/usr/bin:/bin", PYTHONNOUSERSITE="1", CUDA_VISIBLE_DEVICES="",
+                   TF_CPP_MIN_LOG_LEVEL="3", OMP_NUM_THREADS="1")
+        done = subprocess.run([sys.executable, "-c", code], cwd=folder, env=env, capture_output=True, text=True,
+                              timeout=timeout)
+        out = os.path.join(folder, "y.npy")
+        if done.returncode != 0 or not os.path.exists(out):
+            tail = [line for line in (done.stderr + done.stdout).splitlines() if line.strip()]
+            raise RuntimeError(f"exit {done.returncode}: " + " | ".join(tail[-3:]))
+        return np.load(out)
+
+
+#: MNN: ``_tools.mnnconvert`` (the wheel's MNNConvert) writes ``m.mnn``, ``MNN.nn`` runs it (NCHW). Not
+#: ``MNN.tools.mnnconvert``: that imports ``MNN.tools.utils.log``, which pip-installs a logging SDK.
+_MNN = """
+import numpy as np, _tools, MNN
+_tools.mnnconvert(["mnnconvert", "-f", "ONNX", "--modelFile", "m.onnx", "--MNNModel", "m.mnn"])
+net = MNN.nn.load_module_from_file("m.mnn", ["X"], ["Y"])
+x = np.load("x.npy")
+y = net.forward(MNN.expr.const(x, list(x.shape), MNN.expr.NCHW))
+np.save("y.npy", np.array(MNN.expr.convert(y, MNN.expr.NCHW).read(), dtype=np.float32))
+"""
+
+#: ncnn: pnnx (the wheel's binary) converts the ONNX model to ``m.ncnn.param`` / ``m.ncnn.bin``; ncnn runs it
+#: on the (C, H, W) image.
+_NCNN = """
+import subprocess, sys, numpy as np, ncnn, pnnx
+x = np.load("x.npy")
+done = subprocess.run([pnnx.EXEC_PATH, "m.onnx", "inputshape=[%s]" % ",".join(map(str, x.shape))],
+                      capture_output=True, text=True)
+if done.returncode != 0:
+    sys.exit("pnnx: " + (done.stderr or done.stdout).strip().splitlines()[-1])
+net = ncnn.Net()
+net.opt.num_threads = 1
+if net.load_param("m.ncnn.param") != 0:  # pnnx leaves a node it cannot map as a layer ncnn does not have
+    kinds = sorted({line.split()[0] for line in open("m.ncnn.param").read().splitlines()[2:] if line.strip()})
+    sys.exit("ncnn cannot load the converted net (layers %s; pnnx: %s)" % (", ".join(kinds),
+             "todo Resize" if "todo Resize" in done.stdout + done.stderr else "converted"))
+net.load_model("m.ncnn.bin")
+layers = [line.split() for line in open("m.ncnn.param").read().splitlines()[2:] if line.strip()]
+blobs = [layer[4 + int(layer[2]):4 + int(layer[2]) + int(layer[3])] for layer in layers]  # each layer's outputs
+ex = net.create_extractor()
+ex.input(blobs[0][0], ncnn.Mat(np.ascontiguousarray(x[0])))  # the Input layer's blob
+ret, out = ex.extract(blobs[-1][-1])  # the last layer's output (pnnx may fold the node away)
+if ret != 0:
+    sys.exit("ncnn extract returned %d" % ret)
+np.save("y.npy", np.array(out, dtype=np.float32)[None])
+"""
+
+#: onnx2tf: ONNX -> TF -> ``m_float32.tflite`` (NHWC: the input and output transposed), run by LiteRT.
+_ONNX2TF = """
+import numpy as np, onnx2tf
+from ai_edge_litert.interpreter import Interpreter
+try:
+    onnx2tf.convert(input_onnx_file_path="m.onnx", output_folder_path="out", non_verbose=True,
+                    not_use_onnxsim=True)
+except SystemExit as e:
+    raise RuntimeError("onnx2tf exited: %s" % (e,))
+it = Interpreter(model_path="out/m_float32.tflite", num_threads=1)
+it.allocate_tensors()
+x = np.load("x.npy").transpose(0, 2, 3, 1)
+it.set_tensor(it.get_input_details()[0]["index"], np.ascontiguousarray(x))
+it.invoke()
+np.save("y.npy", it.get_tensor(it.get_output_details()[0]["index"]).transpose(0, 3, 1, 2))
+"""
+
+
+def _converter(code: str) -> Callable:
+    def run(data: bytes, x: np.ndarray) -> np.ndarray:
+        return _in_subprocess(code, data, x)
+
+    return run
+
+
 def _version(module: str) -> Optional[str]:
     try:
         from importlib.metadata import version
@@ -210,6 +298,9 @@ RUNNERS: Dict[str, tuple] = {
     "openvino": ("openvino", _openvino("openvino")),
     "openvino-default": ("openvino", _openvino("openvino-default")),
     "tract": ("tract", _tract),
+    "onnx2tf": ("onnx2tf", _converter(_ONNX2TF)),
+    "mnn": ("mnn", _converter(_MNN)),
+    "ncnn": ("ncnn", _converter(_NCNN)),
 }
 
 
@@ -410,11 +501,13 @@ def page(results: Sequence[Result], count: int, seed: int) -> str:
         "attributes from the whole ONNX vocabulary, float32 `(1, 1, H, W)` inputs with H, W in 1..7, constant",
         "`sizes` or `scales`; each runtime's output compared with `consistent_resize.resize` of the node's spec",
         f"(with the runtime's `coordinate_arithmetic`): equal to {TOLERANCE:g} (inputs in [0, 1)), exactly for nearest.",
-        "`silent`: the rules (`consistent_resize/runtimes/`) pass a case the runtime computes otherwise (must be 0);",
+        "`silent`: the rules (`consistent_resize_tools/runtimes/`) pass a case the runtime computes otherwise (must be 0);",
         "`false alarms`: the rules flag a case the runtime computes as the spec (the rules are conservative where",
         "the measurement shows a family of nodes departs but not exactly where: nearest coordinates at a rounding",
         "tie, tract's `tf_crop_and_resize` beyond the input and `pytorch_half_pixel` with an output length 1).",
         "`litert`: TFLite builtins converted from `tf.compat.v1.image.resize_*` (random sizes), against their presets.",
+        "`onnx2tf`, `mnn`, `ncnn`: converter chains (ONNX -> TFLite in LiteRT, MNN, pnnx -> ncnn; `make test-converters`,",
+        "`requirements/converters.txt`), run where installed, each case in a subprocess.",
         "",
         "Use: `consistent-resize audit MODEL.onnx --runtime NAME [--input-shape x=1x3x72x80] [--run]` flags every",
         "node NAME computes otherwise (exit 1); `consistent-resize fix MODEL.onnx -o OUT.onnx --runtime NAME",
@@ -434,7 +527,7 @@ def page(results: Sequence[Result], count: int, seed: int) -> str:
     for name in names:
         module = rules(name)
         lines += ["", f"## {name}", "", f"Rules measured on {module.NAME} {module.MEASURED[0]} .. "
-                  f"{module.MEASURED[1]} (`consistent_resize/runtimes/{module.__name__.rsplit('.', 1)[1]}.py`):", ""]
+                  f"{module.MEASURED[1]} (`consistent_resize_tools/runtimes/{module.__name__.rsplit('.', 1)[1]}.py`):", ""]
         lines += [f"- {rule}" for rule in rules_in_words(module)]
         wrong = [r for r in results if r.runtime == name and r.verdict != "spec"]
         if wrong:

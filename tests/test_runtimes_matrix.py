@@ -16,12 +16,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consistent_resize_tools.runtimes import RUNTIMES, rules
+from consistent_resize_tools.runtimes import CONVERTERS, RUNTIMES, rules
 from consistent_resize_tools import runtime_matrix as rm
 
 DISTRIBUTION = {"onnxruntime": "onnxruntime", "openvino": "openvino", "openvino-default": "openvino",
-                "tract": "tract", "litert": "ai_edge_litert"}
-PACKAGE = {"ai_edge_litert": "ai-edge-litert"}
+                "tract": "tract", "litert": "ai_edge_litert", "onnx2tf": "onnx2tf", "mnn": "MNN", "ncnn": "ncnn"}
+PACKAGE = {"ai_edge_litert": "ai-edge-litert", "MNN": "mnn"}
 
 
 def _need(runtime: str) -> None:
@@ -48,7 +48,8 @@ def test_installed_version_was_measured(runtime):
         f"{runtime} {installed} is outside the measured range {low} .. {high}: rerun the runtime matrix")
 
 
-@pytest.mark.parametrize("runtime", sorted(set(RUNTIMES) & set(rm.RUNNERS)))
+# the converter chains (seconds a case): tests/test_runtimes_converters.py
+@pytest.mark.parametrize("runtime", sorted((set(RUNTIMES) & set(rm.RUNNERS)) - set(CONVERTERS)))
 @settings(max_examples=150)
 @given(case=cases)
 def test_no_silent_pass(runtime, case):

@@ -17,12 +17,15 @@ them to flag nodes. Each rule names the runtime versions it was measured on (``M
 
 from __future__ import annotations
 
-from . import litert, onnxruntime, openvino, tract
+from . import litert, mnn, ncnn, onnx2tf, onnxruntime, openvino, tract
 
 #: The runtimes with rules, by the name ``runtime=`` / ``--runtime`` takes (``openvino``: f32 precision;
 #: ``openvino-default``: the CPU plugin's default precision on this machine).
 RUNTIMES = {"onnxruntime": onnxruntime, "openvino": openvino, "openvino-default": openvino.DEFAULT, "tract": tract,
-            "litert": litert}
+            "litert": litert, "onnx2tf": onnx2tf, "mnn": mnn, "ncnn": ncnn}
+
+#: Converter chains (ONNX -> another format, run by that format's runtime; ``requirements/converters.txt``).
+CONVERTERS = ("onnx2tf", "mnn", "ncnn")
 
 
 #: The runtimes an exporter can target (``runtime=``): ONNX runtimes that compute float32 where asked.
@@ -47,4 +50,4 @@ def export_rules(name: str):
     return RUNTIMES[check_choice("runtime", name, EXPORT_RUNTIMES)]
 
 
-__all__ = ["EXPORT_RUNTIMES", "RUNTIMES", "export_rules", "rules"]
+__all__ = ["CONVERTERS", "EXPORT_RUNTIMES", "RUNTIMES", "export_rules", "rules"]
