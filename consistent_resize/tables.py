@@ -7,7 +7,10 @@ per ``(in_size, out_size, spec, scale, roi)`` in float64 and cached; every frame
 How a table is built from the source coordinate ``c = x_original`` (module ``coordinates``):
 
 - nearest: one tap, ``round(c)`` by ``nearest_mode`` (``round_prefer_floor = ceil(c - 1/2)``,
-  ``round_prefer_ceil = floor(c + 1/2)``, ``floor``, ``ceil``), clamped to ``[0, in - 1]``.
+  ``round_prefer_ceil = floor(c + 1/2)``, ``floor``, ``ceil``), clamped to ``[0, in - 1]``; under
+  ``float64_divide`` as onnx's reference code picks it (``_reference_nearest_taps``).
+- ``float64_divide`` (nearest, linear, cubic): the window sits where onnx's reference code puts it,
+  ``_reference_window_shift`` below.
 - adaptive_average (PyTorch ``adaptive_avg_pool``, ``F.interpolate(mode='area')``): output ``o`` reads the
   input pixels ``j = floor(o * in / out) .. ceil((o + 1) * in / out) - 1``, each with weight
   ``1 / (number of them)``; integer arithmetic, exact (the coordinate, its arithmetic and a given scale do
@@ -93,6 +96,8 @@ class AxisTable:
 
 
 def _nearest_taps(spec: ResizeSpec, coords: np.ndarray, in_size: int):
+    if spec.coordinate_arithmetic == "float64_divide":
+        return _reference_nearest_taps(spec, coords, in_size)
     rounding = {
         "round_prefer_floor": lambda c: np.ceil(c - 0.5),
         "round_prefer_ceil": lambda c: np.floor(c + 0.5),
@@ -100,6 +105,36 @@ def _nearest_taps(spec: ResizeSpec, coords: np.ndarray, in_size: int):
         "ceil": np.ceil,
     }[spec.nearest_mode]
     index = np.clip(rounding(coords), 0, in_size - 1).astype(np.int64)
+    return index[:, None], np.ones((len(coords), 1))
+
+
+def _reference_window_shift(coords: np.ndarray, pad: int) -> np.ndarray:
+    """How far onnx's reference code moves the window of ``c`` (0 or -1 per output).
+
+    ``onnx.reference.ops.op_resize._get_neighbor`` pads the axis by ``p = ceil(n / 2)`` edge pixels for a
+    window of ``n`` taps and takes the ``n`` pixels nearest to ``fl(c + p)`` (ties to the smaller), while
+    the weights come from ``c`` itself. The window starts at ``ceil(fl(c + p)) - 1 - p`` instead of
+    ``ceil(c) - 1``: one pixel lower where ``c`` lies less than half an ulp of ``c + p`` above an integer
+    (``1 + 2**-52`` becomes ``2.0``), which ``half_pixel_symmetric``'s offset and a ``sizes`` quotient
+    produce (19 by 0.5: ``c = 3.0000000000000004``)."""
+    return (np.ceil(coords + pad) - 1 - pad) - (np.ceil(coords) - 1)
+
+
+def _reference_nearest_taps(spec: ResizeSpec, coords: np.ndarray, in_size: int):
+    """Nearest as onnx's reference code picks it (``float64_divide``): ``r = c - floor(c)``; an integer ``c``
+    reads ``c``; otherwise the lower or upper pixel of the 2-tap window ``_reference_window_shift`` places,
+    upper where ``r > 1/2`` (``round_prefer_floor``), ``r >= 1/2`` (``round_prefer_ceil``), never
+    (``floor``) or always (``ceil``). Equal to ``round(c)`` by ``nearest_mode`` except where that window
+    moved."""
+    ratio = coords - np.floor(coords)
+    upper = (ratio == 0) | {
+        "round_prefer_floor": ratio > 0.5,
+        "round_prefer_ceil": ratio >= 0.5,
+        "floor": np.zeros(len(coords), bool),
+        "ceil": np.ones(len(coords), bool),
+    }[spec.nearest_mode]
+    lower = np.ceil(coords) - 1 + _reference_window_shift(coords, 1)
+    index = np.clip(lower + upper, 0, in_size - 1).astype(np.int64)
     return index[:, None], np.ones((len(coords), 1))
 
 
@@ -130,16 +165,43 @@ def _area_two_tap_taps(coords: np.ndarray, in_size: int, out_size: int, scale: f
     return index, weight
 
 
+def _first_tap(spec: ResizeSpec, kernel, sa: float) -> int:
+    """``i0 = floor(-S / sa) + 1``, one less for box (closed at ``+S``) and where the argument is rounded to
+    float32: the taps of an output are ``b + i0 .. b + 1 - i0``."""
+    wider = int(kernel.closed or spec.coordinate_arithmetic == "float32_reciprocal")
+    return math.floor(-kernel.support / sa) + 1 - wider
+
+
+def reference_window_moves(spec: ResizeSpec, in_size: int, out_size: int, scale: float | None = None,
+                           roi: tuple[float, float] | None = None) -> bool:
+    """Whether some output of this axis has its window where onnx's reference code puts it, one pixel below
+    ``ceil(c) - 1`` (``float64_divide``, ``_reference_window_shift``): there a runtime that evaluates the
+    formula without that padding (tract) reads other pixels than the spec."""
+    if spec.coordinate_arithmetic != "float64_divide" or spec.mode not in ("nearest", "linear", "cubic"):
+        return False
+    if spec.cubic_table_size or (in_size == out_size and copies_kept_lengths(spec)):
+        return False
+    coords = source_coordinates(spec, in_size, out_size, scale, roi)
+    if spec.mode == "nearest":
+        pad = 1
+    else:
+        effective_scale = float(scale) if scale is not None else out_size / in_size
+        kernel = kernel_for(spec, effective_scale)
+        sa = stretch(spec, in_size, out_size, scale) if spec.antialias and not kernel.scaled else 1.0
+        pad = 1 - _first_tap(spec, kernel, sa)
+    return bool(np.any(_reference_window_shift(coords, pad) != 0))
+
+
 def _kernel_taps(spec: ResizeSpec, coords: np.ndarray, in_size: int, out_size: int, scale: float | None):
     effective_scale = float(scale) if scale is not None else out_size / in_size
     kernel = kernel_for(spec, effective_scale)
     sa = stretch(spec, in_size, out_size, scale) if spec.antialias and not kernel.scaled else 1.0
-    # one more tap on each side for box (closed at +S) and where the argument is rounded to float32
-    wider = int(kernel.closed or spec.coordinate_arithmetic == "float32_reciprocal")
-    i0 = math.floor(-kernel.support / sa) + 1 - wider
+    i0 = _first_tap(spec, kernel, sa)
     base = np.ceil(coords) - 1
     index = base[:, None] + np.arange(i0, 2 - i0)[None, :]
     weight = kernel.function(kernel_arguments(spec, index - coords[:, None], sa))
+    if spec.coordinate_arithmetic == "float64_divide" and spec.mode in ("linear", "cubic"):
+        index = index + _reference_window_shift(coords, 1 - i0)[:, None]  # the weights stay in place
     if kernel.closed:  # the window decides ties at its edges (Pillow: xmin = int(center - support + 0.5))
         reach = kernel.support / sa
         center = coords[:, None] + 0.5

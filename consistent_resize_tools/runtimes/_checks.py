@@ -16,7 +16,7 @@ import numpy as np
 from consistent_resize.arguments import AxisPlan
 from consistent_resize.coordinates import source_coordinates
 from consistent_resize.spec import ResizeSpec
-from consistent_resize.tables import axis_table
+from consistent_resize.tables import axis_table, reference_window_moves
 
 from . import onnxruntime as _ort
 
@@ -125,6 +125,18 @@ def nearest_picks(name: str, spec: ResizeSpec, plans: Sequence[AxisPlan], arithm
     return None
 
 
+def reference_window(name: str, spec: ResizeSpec, plans: Sequence[AxisPlan]) -> Optional[str]:
+    """The spec's window sits where onnx's reference code puts it (``float64_divide``: one pixel lower where
+    ``c`` is just above an integer, ``tables.reference_window_moves``); a runtime evaluating the formula
+    without that padding reads the pixel above there."""
+    for axis, p in enumerate(plans):
+        if reference_window_moves(spec, p.in_size, p.out_size, p.scale, p.roi):
+            return (f"axis {axis} ({p.in_size} -> {p.out_size}): a coordinate lies just above an integer, where "
+                    f"onnx's reference code (the spec's float64_divide) reads one pixel lower; {name} reads "
+                    "the pixel above")
+    return None
+
+
 def weights(name: str, spec: ResizeSpec, plans: Sequence[AxisPlan], arithmetic: str) -> Optional[str]:
     """Linear/cubic weights of the runtime's arithmetic beyond the float32 tolerance of the spec's."""
     if spec.mode == "nearest" or spec.coordinate_arithmetic == arithmetic:
@@ -151,4 +163,4 @@ def ignored(name: str, attribute: str, spec: ResizeSpec, plans: Sequence[AxisPla
 
 
 __all__ = ["FLOAT32_ARITHMETICS", "changes_tables", "copied_axes", "extrapolates", "ignored", "nearest_picks", "output_sizes",
-           "weights"]
+           "reference_window", "weights"]

@@ -12,7 +12,9 @@ it loads every ONNX ``Resize`` attribute set (no refusal), its coordinates are t
   coordinates;
 - ``pytorch_half_pixel`` with an output length 1: not the spec's coordinate;
 - ``tf_crop_and_resize`` with a ``roi`` beyond the input (outputs that take ``extrapolation_value``);
-- nearest picks that depend on the float arithmetic (a tie moved by float32 rounding).
+- nearest picks that depend on the float arithmetic (a tie moved by float32 rounding);
+- a coordinate just above an integer, where onnx's reference code (the spec's ``float64_divide``) moves the
+  window one pixel down (``tables.reference_window_moves``) and tract does not.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ RULES = (
     "`pytorch_half_pixel` with an output length 1: not the spec's coordinate",
     "`tf_crop_and_resize` with a `roi` beyond the input (outputs taking `extrapolation_value`): other values",
     "nearest picks at a tie that float32 rounding moves (e.g. asymmetric 7 -> 8, `round_prefer_ceil`, at 3.5)",
+    "a coordinate just above an integer, where onnx's reference code moves the window one pixel down "
+    "(`half_pixel_symmetric` 7 -> 5, cubic): tract reads the pixel above",
     "nearest with `exclude_outside=1`: a pick beyond the input is written as 0 (the spec clamps it; found by "
     "random exports for tract, `tests/export_cases.py --runtime tract`)",
 )
@@ -82,6 +86,7 @@ def mismatch(spec: ResizeSpec, plans: Sequence[AxisPlan], requested=None, rank: 
                    "take extrapolation_value, and their neighbours)")
     return (why or _checks.output_sizes(NAME, spec, plans, requested)
             or _checks.copied_axes(NAME, spec, plans, keeps_length=False)
+            or _checks.reference_window(NAME, spec, plans)
             or _checks.nearest_picks(NAME, spec, plans)
             or _checks.weights(NAME, spec, plans, ARITHMETIC))
 
