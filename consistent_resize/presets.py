@@ -323,7 +323,7 @@ _LIBRARY_PROOFS = {"chainer": "chainer", "torch": "torch", "tensorflow": "tf", "
 _EVERY_SIZE = ("every size pair the library takes (1-pixel axes, extreme ratios, up and down in one call); "
                "1 and 3 spatial axes apply the same kernel per axis")
 #: preset -> other libraries' calls proven to compute its numbers (the ``CALLS`` lists of
-#: ``consistent_resize_tools.libraries``, run by tests/test_presets_{jax,kornia,skimage,scipy}.py)
+#: ``consistent_resize_tools.libraries``, run by tests/test_presets_{jax,kornia,skimage,scipy,torchvision}.py)
 _ALSO = {
     "pytorch_bilinear_antialias": ("jax.image.resize(x, shape, method='linear')",),
     "tf_bilinear": ("jax.image.resize(x, shape, method='linear', antialias=False)",),
@@ -341,6 +341,16 @@ _ALSO = {
     "skimage_cubic": ("scipy.ndimage.zoom(x, out / in, order=3, mode='mirror', grid_mode=True)",),
     "skimage_nearest": ("scipy.ndimage.zoom(x, out / in, order=0, mode='mirror', grid_mode=True)",),
 }
+_TORCHVISION = "torchvision.transforms.v2.Resize((h, w){})(float_image)"
+for _preset, _arguments in (
+    ("pytorch_bilinear_antialias", ""),
+    ("pytorch_bilinear", ", antialias=False"),
+    ("pytorch_bicubic_antialias", ", interpolation=InterpolationMode.BICUBIC, antialias=True"),
+    ("pytorch_bicubic", ", interpolation=InterpolationMode.BICUBIC, antialias=False"),
+    ("pytorch_nearest", ", interpolation=InterpolationMode.NEAREST"),
+    ("pytorch_nearest_exact", ", interpolation=InterpolationMode.NEAREST_EXACT"),
+):  # run by tests/test_presets_torchvision.py (consistent_resize_tools.libraries._torchvision_calls)
+    _ALSO[_preset] = _ALSO.get(_preset, ()) + (_TORCHVISION.format(_arguments),)
 
 
 def _nearest_exact_departure(plans) -> Optional[str]:
@@ -362,9 +372,27 @@ def _nearest_exact_departure(plans) -> Optional[str]:
     return None
 
 
+def _antialias_width_one_departure(plans) -> Optional[str]:
+    """PyTorch's antialias with an output width of 1 and a resized height: ``basic_loop_aa_vertical``
+    (``UpSampleKernel.cpp``) gives every row of a TensorIterator chunk the taps of the chunk's first row, so
+    the result depends on ``N * C`` and the thread count (docs/presets-torch-chainer-onnxruntime.md)."""
+    # (an input height of 1 gives every row the same taps anyway)
+    if len(plans) >= 2 and plans[-1].out_size == 1 and any(1 < p.in_size != p.out_size for p in plans[:-1]):
+        heights = ", ".join(f"{p.in_size} -> {p.out_size}" for p in plans[:-1])
+        return (f"an output width of 1 with a resized height ({heights}) is not: PyTorch repeats the taps of one "
+                "row there (basic_loop_aa_vertical), by chunks that depend on the thread count")
+    return None
+
+
+_AA_DOMAIN = ("every size pair but an output width of 1 with a resized input height above 1 (1-pixel axes, "
+              "extreme ratios, up and down in one call)", _antialias_width_one_departure)
 _DOMAINS = {
     "pytorch_nearest_exact": ("lengths where its one and two roundings read the same pixels (all but 23 of the "
                               "length pairs up to 199)", _nearest_exact_departure),
+    "pytorch_bilinear_antialias": _AA_DOMAIN,
+    "pytorch_bicubic_antialias": _AA_DOMAIN,
+    "pytorch_bilinear_align_corners_antialias": _AA_DOMAIN,
+    "pytorch_bicubic_align_corners_antialias": _AA_DOMAIN,
 }
 
 

@@ -15,7 +15,7 @@ from consistent_resize.presets import EXTENSION_PRESETS, proven_by
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 #: the library runners whose CALLS name other libraries' calls equal to a preset
-BESIDE = ("_jax_calls", "_kornia_calls", "_skimage_calls", "_scipy_calls")
+BESIDE = ("_jax_calls", "_kornia_calls", "_skimage_calls", "_scipy_calls", "_torchvision_calls")
 
 
 def test_every_preset_names_its_proof_and_domain():
@@ -29,7 +29,7 @@ def test_every_preset_names_its_proof_and_domain():
 
 def test_also_is_every_call_of_another_library_proven_equal():
     """``also`` is exactly what the suites beside ours run: each CALLS entry of another library than the
-    preset's own (tests/test_presets_{jax,kornia,skimage,scipy}.py compare each with its preset)."""
+    preset's own (tests/test_presets_{jax,kornia,skimage,scipy,torchvision}.py compare each with its preset)."""
     expected = {}
     for module in BESIDE:
         calls = importlib.import_module(f"consistent_resize_tools.libraries.{module}").CALLS

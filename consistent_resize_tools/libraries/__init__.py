@@ -27,6 +27,7 @@ LIBRARY_MODULES = {
     "kornia": "kornia",
     "skimage": "skimage.transform",
     "scipy": "scipy.ndimage",
+    "torchvision": "torchvision",
 }
 
 #: preset name -> runner; filled by the per-library modules below.
@@ -56,7 +57,7 @@ def available(library: str) -> bool:
 
 for _module in (
     "_torch_calls", "_chainer_calls", "_onnxruntime_calls", "_opencv_calls", "_pillow_calls", "_tf_calls",
-    "_extension_calls", "_jax_calls", "_kornia_calls", "_skimage_calls", "_scipy_calls",
+    "_extension_calls", "_jax_calls", "_kornia_calls", "_skimage_calls", "_scipy_calls", "_torchvision_calls",
 ):
     try:
         importlib.import_module(f"{__name__}.{_module}")
