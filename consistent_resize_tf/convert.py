@@ -155,8 +155,14 @@ def format_resizes(found: list[FoundResize], width: int = 80) -> str:
     def cell(text: str, size: int) -> str:
         return (text if len(text) <= size else text[:size - 1] + "~").ljust(size)
 
-    rest = max(width - 30 - 3, 20)  # path, class and arguments share what the preset column leaves
-    sizes = (max(rest * 2 // 5, 8), 12, rest - max(rest * 2 // 5, 8) - 12)
+    rows = [(f.path, f.layer, f.arguments) for f in found]
+    natural = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(("layer", "class", "arguments"))]
+    presets = max(len("preset"), *(len(f.preset or f"- ({f.note})") for f in found))
+    if sum(natural) + 3 + presets <= width:  # every cell fits whole
+        sizes = tuple(natural)
+    else:  # path, class and arguments share what the preset column leaves
+        rest = max(width - 30 - 3, 20)
+        sizes = (max(rest * 2 // 5, 8), 12, rest - max(rest * 2 // 5, 8) - 12)
     lines = [" ".join(cell(t, n) for t, n in zip(("layer", "class", "arguments"), sizes)) + " preset"]
     for f in found:
         preset = f.preset or f"- ({f.note})"

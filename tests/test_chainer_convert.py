@@ -140,3 +140,21 @@ def test_plain_onnx_chainer_export_of_the_same_model_is_refused(model, x, tmp_pa
         onnx_chainer.export(model, x, filename=str(path), opset_version=11)
     with pytest.raises(Exception, match="Inferred=19 Declared=20"):
         ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+
+
+def test_readme_chainer_convert_section(capsys):
+    """The README's Chainer "Convert an existing model" block runs and prints the table it shows; kept is
+    Chainer's output, ported the reference of the retargeted call."""
+    from readme_snippets import shown_output, snippet
+
+    code = snippet("Convert an existing model", "Chainer")
+    namespace: dict = {}
+    exec(compile(code, "head.py", "exec"), namespace)  # the file the block says it is
+    assert capsys.readouterr().out.splitlines() == shown_output(code)
+    model, x, kept, ported = (namespace[k] for k in ("model", "x", "kept", "ported"))
+    want = model(x).array
+    np.testing.assert_allclose(kept(x).array, want, rtol=1e-5, atol=1e-6)
+    pooled = chainer.functions.average_pooling_2d(x, 3).array
+    np.testing.assert_allclose(ported(x).array, reference(pooled, (12, 18), preset="pytorch_bilinear"),
+                               rtol=1e-5, atol=1e-6)
+    assert np.abs(ported(x).array - want).max() > 1e-3
