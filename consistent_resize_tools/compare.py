@@ -235,10 +235,10 @@ def format_narrow(results, skipped, versions, width: int = 80) -> str:
         lines += wrap.wrap("libraries: " + ", ".join(f"{lib} {v}" for lib, v in sorted(versions.items())))
     for result in results:
         rows = sorted(result.rows, key=lambda r: r.beyond_onnx)
-        name_width = min(max([len(r.preset) for r in rows] + [6]), 30)
+        name_width = min(max([len(r.preset) for r in rows] + [6]), 40)  # the longest preset name is 39
         outputs = {id(r): ("error" if r.error is not None else describe_output(result.case, r.output, width=4))
                    for r in rows}
-        output_width = min(max([len(o) for o in outputs.values()] + [6]), 24)
+        output_width = min(max([len(o) for o in outputs.values()] + [6]), 24, max(width - name_width - 13, 8))
         lines += ["", *wrap.wrap(result.case.title)]
         lines.append(f"{'preset':<{name_width}}  {'output':<{output_width}}  {'max|diff|':>9}")
         shown_heading = False
