@@ -329,6 +329,25 @@ def test_lanczos_takes_only_antialias_without_align_corners(library_counter):
     library_counter("torch", 2)
 
 
+def test_lanczos_float32_sine_is_not_zero_at_integer_offsets(library_counter):
+    """PyTorch's ``sinc_filter`` is ``std::sin(x * c10::pi<float>)`` in float32: at an integer offset ``k != 0``
+    it is about ``(-1)^k 8.7e-8 k`` instead of 0, so upscaling 6 -> 18 (outputs 1, 4, 7, ... on pixel centres) gives
+    taps of weight ~2e-8 where the kernel (and the preset's table) has none. Within float32 rounding of the
+    values (2.3e-8 of max|x|), but a NaN reaches more outputs in PyTorch than the spec lets it."""
+    name = "pytorch_lanczos_antialias"
+    spike = np.zeros((1, 6), np.float32)
+    spike[0, 3] = 1e6
+    got, want = RUNNERS[name](spike, (1, 18)), resize(spike.astype(np.float64), (1, 18), preset=name)
+    np.testing.assert_array_equal(want[0, [4, 7, 13, 16]], 0.0)
+    np.testing.assert_allclose(got[0, [4, 7, 13, 16]], [1.15e-2, -2.3e-2, -2.3e-2, 1.15e-2], rtol=0.01)
+    assert np.abs(got - want).max() / 1e6 < 1e-7
+    nan = np.ones((1, 6), np.float32)
+    nan[0, 3] = np.nan
+    got, want = RUNNERS[name](nan, (1, 18)), resize(nan.astype(np.float64), (1, 18), preset=name)
+    assert np.isnan(want).sum() < np.isnan(got).sum() and np.all(np.isnan(got[0, 1:]))
+    library_counter("torch", 2)
+
+
 def test_scale_ignored_when_the_length_is_kept(library_counter):
     """Height 2 with scale 1.25 keeps the length 2: PyTorch ignores the scale next to a width scaled by
     3 (one kernel) and uses it next to a width scaled by 4 (another), so row 1 reads input row 1 or 0.
