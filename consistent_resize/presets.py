@@ -100,6 +100,13 @@ _PRESET_LIST = [
        "torch.nn.functional.interpolate(x, size, mode='bicubic', align_corners=True, antialias=True)",
        mode="cubic", coordinate_transformation_mode="align_corners", cubic_coeff_a=-0.5, antialias=1,
        exclude_outside=1, coordinate_arithmetic="float32_separable"),
+    # HelperInterpLanczos (UpSampleKernel.cpp): interp_size 6, sinc(x) sinc(x / 3), the same separable
+    # antialias geometry as bilinear/bicubic; beyond ONNX (mode lanczos). PyTorch refuses antialias=False
+    # and align_corners=True for it.
+    _p("pytorch_lanczos_antialias", "torch",
+       "torch.nn.functional.interpolate(x, size, mode='lanczos', antialias=True)  # align_corners=False",
+       mode="lanczos", lanczos_radius=3, coordinate_transformation_mode="half_pixel", antialias=1,
+       exclude_outside=1, coordinate_arithmetic="float32_separable"),
     # --- TensorFlow 2 / Keras ------------------------------------------------------------------------
     _p("tf_bilinear", "tensorflow", "tf.image.resize(x, size)  # method='bilinear', antialias=False",
        **_LINEAR, coordinate_transformation_mode="half_pixel", coordinate_arithmetic="float32_multiply"),

@@ -25,6 +25,8 @@ Rules (measured on torch 2.13 CPU; docs/presets-torch-chainer-onnxruntime.md has
   always copies such an axis, and so do the antialias presets (``float32_separable``): planned.
 - ``antialias=True`` with ``align_corners=True``: ``pytorch_{bilinear,bicubic}_align_corners_antialias``
   (kernels at the pixel centres ``(x + 0.5) * (in - 1) / (out - 1) - 0.5``).
+- ``lanczos`` (4-D input only) takes only ``antialias=True`` and ``align_corners`` None or False, as PyTorch
+  (which raises otherwise): ``pytorch_lanczos_antialias`` (Lanczos-3, the same separable antialias kernel).
 - ``antialias=True`` with output width 1 and a resized height: PyTorch's vertical pass
   (``basic_loop_aa_vertical``) reads the taps of the first row of each TensorIterator chunk for every row of
   it (the first output row where the output has fewer than 32768 elements or one thread runs), which no
@@ -52,11 +54,12 @@ PRESET_CALLS = {
     "pytorch_bicubic_antialias": dict(mode="bicubic", align_corners=False, antialias=True),
     "pytorch_bilinear_align_corners_antialias": dict(mode="bilinear", align_corners=True, antialias=True),
     "pytorch_bicubic_align_corners_antialias": dict(mode="bicubic", align_corners=True, antialias=True),
+    "pytorch_lanczos_antialias": dict(mode="lanczos", align_corners=False, antialias=True),
 }
 
 #: ``mode`` -> the number of spatial axes it takes (None: any of 1-3).
 MODES = {"nearest": None, "nearest-exact": None, "area": None, "linear": 1, "bilinear": 2, "trilinear": 3,
-         "bicubic": 2}
+         "bicubic": 2, "lanczos": 2}
 
 
 class UnsupportedCall(ValueError):
@@ -72,9 +75,9 @@ def preset_for(mode: str = "nearest", align_corners: bool | None = None, antiali
 
     Args:
         mode: ``F.interpolate``'s mode: one of ``MODES``.
-        align_corners: None (False for the linear modes and bicubic) or a bool; only for the linear modes
-            and bicubic, as in PyTorch.
-        antialias: only with ``bilinear`` / ``bicubic``.
+        align_corners: None (False for the linear modes, bicubic and lanczos) or a bool; only for the linear
+            modes, bicubic and lanczos (False only), as in PyTorch.
+        antialias: only with ``bilinear`` / ``bicubic`` / ``lanczos`` (which requires it).
 
     Raises:
         UnsupportedCall: no preset reproduces the arguments (the message says which are allowed).
@@ -86,27 +89,41 @@ def preset_for(mode: str = "nearest", align_corners: bool | None = None, antiali
         'pytorch_bilinear'
         >>> preset_for("bicubic", align_corners=True, antialias=True)
         'pytorch_bicubic_align_corners_antialias'
+        >>> preset_for("lanczos", antialias=True)
+        'pytorch_lanczos_antialias'
     """
     if mode not in MODES:
         raise UnsupportedCall(f"mode must be one of {', '.join(map(repr, MODES))}; got {mode!r}")
     if mode in ("nearest", "nearest-exact", "area"):
         if align_corners is not None:
             raise UnsupportedCall(
-                f"leave align_corners None with mode={mode!r} (only the linear modes and bicubic take it); "
+                f"leave align_corners None with mode={mode!r} (only the linear modes, bicubic and lanczos take it); "
                 f"got {_describe(mode, align_corners, antialias)}"
             )
         if antialias:
             raise UnsupportedCall(
-                f"set antialias=False with mode={mode!r} (only 'bilinear' and 'bicubic' antialias); "
+                f"set antialias=False with mode={mode!r} (only 'bilinear', 'bicubic' and 'lanczos' antialias); "
                 f"got {_describe(mode, align_corners, antialias)}"
             )
         return {"nearest": "pytorch_nearest", "nearest-exact": "pytorch_nearest_exact",
                 "area": "pytorch_area"}[mode]
+    if mode == "lanczos":  # F.interpolate raises for these (UpSampleKernel.cpp has only the antialias kernel)
+        if align_corners:
+            raise UnsupportedCall(
+                "set align_corners False or None with mode='lanczos' (PyTorch: 'Lanczos mode does not support "
+                f"align_corners=True'); got {_describe(mode, align_corners, antialias)}"
+            )
+        if not antialias:
+            raise UnsupportedCall(
+                "set antialias=True with mode='lanczos' (PyTorch: 'Lanczos mode requires antialias=True'); "
+                f"got {_describe(mode, align_corners, antialias)}"
+            )
+        return "pytorch_lanczos_antialias"
     family = "bicubic" if mode == "bicubic" else "bilinear"
     if antialias:
-        if mode not in ("bilinear", "bicubic"):
+        if mode not in ("bilinear", "bicubic"):  # lanczos returned above
             raise UnsupportedCall(
-                f"set antialias=False with mode={mode!r} (only 'bilinear' and 'bicubic' antialias); "
+                f"set antialias=False with mode={mode!r} (only 'bilinear', 'bicubic' and 'lanczos' antialias); "
                 f"got {_describe(mode, align_corners, antialias)}"
             )
         return f"pytorch_{family}_align_corners_antialias" if align_corners else f"pytorch_{family}_antialias"

@@ -19,7 +19,10 @@ it). Two behaviours of PyTorch that no spec expresses are pinned (see docs/prese
   whole tensor: it decides exact ties only, so on each axis the test accepts either arithmetic, and
   ``test_nearest_exact_arithmetic_depends_on_the_rank_and_shape`` pins both.
 
-``mode='area'`` (adaptive average pooling) is not expressible in the ONNX vocabulary and has no preset.
+``mode='area'`` (adaptive average pooling) is the extension preset ``pytorch_area`` (tests/test_presets_extensions.py).
+``mode='lanczos'`` (PyTorch takes it only with ``antialias=True`` and ``align_corners=False``) is
+``pytorch_lanczos_antialias``: the Lanczos-3 kernel (beyond ONNX) in the same separable antialias geometry, proven
+here like the other antialias presets.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ BOUNDS = {
     "pytorch_bicubic_antialias": 1e-5,  # [1.0e-6; 1.1e-6 with kept lengths by scale]
     "pytorch_bilinear_align_corners_antialias": 1e-5,  # [4.2e-7]
     "pytorch_bicubic_align_corners_antialias": 1e-5,  # [9.5e-7]
+    "pytorch_lanczos_antialias": 1e-5,  # [5.5e-7 over 5000 cases, kept lengths by scale included] float32 weights
 }
 ANTIALIAS_PRESETS = sorted(name for name, call in PRESET_CALLS.items() if call.get("antialias"))
 TORCH_PRESETS = proven_by("test_presets_torch.py")
@@ -301,6 +305,60 @@ def test_antialias_with_output_width_1_repeats_the_first_row(library_counter):
         library_counter("torch")
 
 
+def test_lanczos_is_lanczos3_in_the_separable_geometry(library_counter):
+    """``HelperInterpLanczos`` is ``sinc(t) sinc(t / 3)`` (``interp_size = 6``) in PyTorch's antialias geometry
+    (``float32_separable``, the kept-length copy is tested above): the preset is Pillow's Lanczos spec in that
+    arithmetic and matches within float32 rounding, where Lanczos-2, Lanczos-4 and the bicubic antialias
+    kernel are far off, upscaling and downscaling."""
+    name = "pytorch_lanczos_antialias"
+    spec = PRESETS[name].spec
+    assert spec.beyond_onnx
+    assert spec == PRESETS["pillow_lanczos"].spec.replace(coordinate_arithmetic="float32_separable")
+    others = [spec.replace(lanczos_radius=2), spec.replace(lanczos_radius=4), PRESETS["pytorch_bicubic_antialias"].spec]
+    for shape, size in (((9, 13), (4, 31)), ((40, 6), (7, 17)), ((5, 5), (23, 2))):
+        x = _image(*shape, seed=sum(shape))
+        difference, got, _ = relative_difference(name, x, size)
+        assert difference <= BOUNDS[name]
+        for other in others:
+            assert np.abs(got - resize(x.astype(np.float64), size, spec=other)).max() / np.abs(x).max() > 1e-3
+    library_counter("torch", 3)
+
+
+def test_lanczos_takes_only_antialias_without_align_corners(library_counter):
+    """PyTorch refuses ``mode='lanczos'`` without antialias or with ``align_corners=True``, and so does
+    ``preset_for`` (hence ``convert``), naming the fix; ``align_corners=None`` is False."""
+    from consistent_resize_torch.calls import UnsupportedCall, preset_for
+
+    x = torch.zeros(1, 1, 4, 4)
+    for kwargs, message in ((dict(antialias=False), "requires antialias=True"),
+                            (dict(antialias=True, align_corners=True), "does not support align_corners=True")):
+        with pytest.raises(ValueError, match=message):
+            torch.nn.functional.interpolate(x, size=(2, 2), mode="lanczos", **kwargs)
+        with pytest.raises(UnsupportedCall, match=message):
+            preset_for("lanczos", kwargs.get("align_corners"), kwargs["antialias"])
+    assert preset_for("lanczos", None, True) == preset_for("lanczos", False, True) == "pytorch_lanczos_antialias"
+    library_counter("torch", 2)
+
+
+def test_lanczos_float32_sine_is_not_zero_at_integer_offsets(library_counter):
+    """PyTorch's ``sinc_filter`` is ``std::sin(x * c10::pi<float>)`` in float32: at an integer offset ``k != 0``
+    it is about ``(-1)^k 8.7e-8 k`` instead of 0, so upscaling 6 -> 18 (outputs 1, 4, 7, ... on pixel centres) gives
+    taps of weight ~2e-8 where the kernel (and the preset's table) has none. Within float32 rounding of the
+    values (2.3e-8 of max|x|), but a NaN reaches more outputs in PyTorch than the spec lets it."""
+    name = "pytorch_lanczos_antialias"
+    spike = np.zeros((1, 6), np.float32)
+    spike[0, 3] = 1e6
+    got, want = RUNNERS[name](spike, (1, 18)), resize(spike.astype(np.float64), (1, 18), preset=name)
+    np.testing.assert_array_equal(want[0, [4, 7, 13, 16]], 0.0)
+    np.testing.assert_allclose(got[0, [4, 7, 13, 16]], [1.15e-2, -2.3e-2, -2.3e-2, 1.15e-2], rtol=0.01)
+    assert np.abs(got - want).max() / 1e6 < 1e-7
+    nan = np.ones((1, 6), np.float32)
+    nan[0, 3] = np.nan
+    got, want = RUNNERS[name](nan, (1, 18)), resize(nan.astype(np.float64), (1, 18), preset=name)
+    assert np.isnan(want).sum() < np.isnan(got).sum() and np.all(np.isnan(got[0, 1:]))
+    library_counter("torch", 2)
+
+
 def test_scale_ignored_when_the_length_is_kept(library_counter):
     """Height 2 with scale 1.25 keeps the length 2: PyTorch ignores the scale next to a width scaled by
     3 (one kernel) and uses it next to a width scaled by 4 (another), so row 1 reads input row 1 or 0.
@@ -325,11 +383,11 @@ def test_scale_factor_enters_the_formula(library_counter):
     library_counter("torch", 2)
 
 
-if __name__ == "__main__":  # re-measure BOUNDS: python tests/test_presets_torch.py [cases]
+if __name__ == "__main__":  # re-measure BOUNDS: python tests/test_presets_torch.py [cases] [preset ...]
     import sys
 
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
-    for name in [n for n in TORCH_PRESETS if BOUNDS[n] is not None]:
+    for name in [n for n in TORCH_PRESETS if BOUNDS[n] is not None and (n in sys.argv[2:] or len(sys.argv) < 3)]:
         worst = [0.0, None]
 
         scales = scale_cases(keep_lengths=name in ANTIALIAS_PRESETS)

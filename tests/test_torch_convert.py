@@ -59,9 +59,11 @@ def _calls():
     sizes = {1: (11,), 2: (9, 4), 3: (5, 2, 7)}
     scales = {1: (1.7,), 2: (2.0, 0.6), 3: (1.5, 2.0, 0.75)}
     modes = {"nearest": (1, 2, 3), "nearest-exact": (1, 2, 3), "area": (1, 2, 3), "linear": (1,),
-             "bilinear": (2,), "trilinear": (3,), "bicubic": (2,)}
+             "bilinear": (2,), "trilinear": (3,), "bicubic": (2,), "lanczos": (2,)}
     for mode, ranks in modes.items():
         flag_sets = [dict()]
+        if mode == "lanczos":  # PyTorch takes it only with antialias, align_corners None or False
+            flag_sets = [dict(antialias=True), dict(align_corners=False, antialias=True)]
         if mode in ("linear", "bilinear", "trilinear", "bicubic"):
             flag_sets = [dict(align_corners=False), dict(align_corners=True)]
             if mode in ("bilinear", "bicubic"):
@@ -111,9 +113,12 @@ def test_preset_for_names_each_pytorch_preset():
     assert preset_for("bicubic", None, True) == "pytorch_bicubic_antialias"
     assert preset_for("bilinear", True, True) == "pytorch_bilinear_align_corners_antialias"
     assert preset_for("bicubic", True, True) == "pytorch_bicubic_align_corners_antialias"
-    for bad, fix in [(dict(mode="linear", antialias=True), "only 'bilinear' and 'bicubic' antialias"),
+    assert preset_for("lanczos", None, True) == preset_for("lanczos", False, True) == "pytorch_lanczos_antialias"
+    for bad, fix in [(dict(mode="linear", antialias=True), "only 'bilinear', 'bicubic' and 'lanczos' antialias"),
                      (dict(mode="nearest", align_corners=True), "leave align_corners None"),
                      (dict(mode="nearest", antialias=True), "set antialias=False"),
+                     (dict(mode="lanczos"), "set antialias=True with mode='lanczos'"),
+                     (dict(mode="lanczos", align_corners=True, antialias=True), "set align_corners False or None"),
                      (dict(mode="cubic"), "mode must be one of")]:
         with pytest.raises(UnsupportedCall, match=fix):
             preset_for(**bad)

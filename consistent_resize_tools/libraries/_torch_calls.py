@@ -67,6 +67,8 @@ def _runner(preset: str):
     return register(preset)(run)
 
 
-#: the PyTorch presets of the registry that ``F.interpolate`` runs (``pytorch_area`` has its own runner)
+#: the PyTorch presets of the registry that ``F.interpolate`` runs (``pytorch_area`` has its own runner), each with
+#: its ``PRESET_CALLS`` arguments (``pytorch_lanczos_antialias``: ``mode='lanczos', align_corners=False,
+#: antialias=True``, the only lanczos call PyTorch takes)
 for _preset in [name for name, p in PRESETS.items() if p.library == "torch"]:
     _runner(_preset)
