@@ -356,6 +356,7 @@ for _preset, _arguments in (
     ("pytorch_bicubic", ", interpolation=InterpolationMode.BICUBIC, antialias=False"),
     ("pytorch_nearest", ", interpolation=InterpolationMode.NEAREST"),
     ("pytorch_nearest_exact", ", interpolation=InterpolationMode.NEAREST_EXACT"),
+    ("pytorch_lanczos_antialias", ", interpolation=InterpolationMode.LANCZOS"),
 ):  # run by tests/test_presets_torchvision.py (consistent_resize_tools.libraries._torchvision_calls)
     _ALSO[_preset] = _ALSO.get(_preset, ()) + (_TORCHVISION.format(_arguments),)
 
@@ -400,6 +401,7 @@ _DOMAINS = {
     "pytorch_bicubic_antialias": _AA_DOMAIN,
     "pytorch_bilinear_align_corners_antialias": _AA_DOMAIN,
     "pytorch_bicubic_align_corners_antialias": _AA_DOMAIN,
+    "pytorch_lanczos_antialias": _AA_DOMAIN,
 }
 
 

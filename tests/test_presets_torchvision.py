@@ -30,6 +30,7 @@ BOUNDS = {
     "pytorch_bicubic": 1e-5,
     "pytorch_nearest": 0,
     "pytorch_nearest_exact": 0,
+    "pytorch_lanczos_antialias": 1e-5,
 }
 IDS = [call for call, _, _ in CALLS]
 

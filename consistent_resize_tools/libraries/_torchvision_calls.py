@@ -3,7 +3,7 @@ on a float32 ``(1, H, W)`` tensor (torchvision 0.28, CPU).
 
 On float tensors ``v2.functional.resize_image`` returns the image itself where the size does not change and
 otherwise calls ``torch.nn.functional.interpolate(image, size, mode=interpolation.value,
-align_corners=False for bilinear/bicubic, antialias=antialias)``, with ``antialias`` forced to False for
+align_corners=False for bilinear/bicubic/lanczos, antialias=antialias)``, with ``antialias`` forced to False for
 nearest and nearest-exact: the PyTorch presets (``CALLS``). An ``int`` size (the smaller edge) or
 ``max_size`` only decide the output size (``_compute_resized_output_size``); give the resulting ``(h, w)``.
 uint8 tensors take other kernels (rounded and clamped); no preset claims them.
@@ -24,6 +24,7 @@ PRESET_FOR = {
     ("BICUBIC", False): "pytorch_bicubic",
     ("NEAREST", False): "pytorch_nearest",
     ("NEAREST_EXACT", False): "pytorch_nearest_exact",
+    ("LANCZOS", True): "pytorch_lanczos_antialias",  # torchvision refuses LANCZOS without antialias
 }
 
 
@@ -54,7 +55,7 @@ def _written(interpolation: str, antialias: bool) -> str:
         arguments = "" if antialias else ", antialias=False"
     elif interpolation == "BICUBIC":
         arguments = f", interpolation=InterpolationMode.BICUBIC, antialias={antialias}"
-    else:  # antialias does not apply
+    else:  # nearest: antialias does not apply; LANCZOS: antialias on, the default
         arguments = f", interpolation=InterpolationMode.{interpolation}"
     return f"torchvision.transforms.v2.Resize((h, w){arguments})(float_image)"
 
