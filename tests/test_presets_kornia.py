@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
 
-from beside_cases import EXTREME, difference, extreme_image
+from beside_cases import extreme_image, preset_suite
 from consistent_resize import resize
-from preset_cases import image_cases
 
 pytest.importorskip("kornia", reason="kornia is not installed (the numpy-2 leg, .venv-modern, has it)")
 from consistent_resize_tools.libraries._kornia_calls import CALLS  # noqa: E402
@@ -32,29 +30,7 @@ BOUNDS = {
     "kornia_bicubic_antialias": 1e-5,  # [2.8e-6]
     "kornia_nearest_antialias": 2e-6,  # [2.0e-7] float32 blur only
 }
-IDS = [call for call, _, _ in CALLS]
-counted = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-
-
-def test_every_call_has_a_bound():
-    assert sorted({preset for _, preset, _ in CALLS}) == sorted(BOUNDS)
-
-
-@pytest.mark.parametrize("call,preset,run", CALLS, ids=IDS)
-@counted
-@given(case=image_cases(64))
-def test_resize_is_the_preset(call, preset, run, case, library_counter):
-    x, size = case
-    assert difference(run, preset, x, size) <= BOUNDS[preset], f"{call} {x.shape} -> {size}"
-    library_counter("kornia")
-
-
-@pytest.mark.parametrize("call,preset,run", CALLS, ids=IDS)
-@pytest.mark.parametrize("shapes", EXTREME, ids=str)
-def test_extreme_ratios(call, preset, run, shapes):
-    shape, size = shapes
-    assert difference(run, preset, extreme_image(shape), size) <= BOUNDS[preset]
-
+test_every_call_has_a_bound, test_resize_is_the_preset, test_extreme_ratios = preset_suite(CALLS, BOUNDS, "kornia")
 
 def test_the_blur_matters():
     """A 4x downsize with the blur differs from the plain resize by far more than the bound."""

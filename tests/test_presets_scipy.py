@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
 
-from beside_cases import EXTREME, difference, extreme_image
-from preset_cases import image_cases
+from beside_cases import difference, extreme_image, preset_suite
 
 pytest.importorskip("scipy.ndimage", reason="scipy is not installed (the numpy-2 leg, .venv-modern, has it)")
 from consistent_resize_tools.libraries._scipy_calls import CALLS  # noqa: E402
@@ -29,34 +27,13 @@ BOUNDS = {
     "skimage_cubic": 1e-14,  # [1.8e-15]
     "skimage_nearest": 0,
 }
-IDS = [call for call, _, _ in CALLS]
-counted = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-
-
-def test_every_call_has_a_bound():
-    assert sorted({preset for _, preset, _ in CALLS}) == sorted(BOUNDS)
-
-
-@pytest.mark.parametrize("call,preset,run", CALLS, ids=IDS)
-@counted
-@given(case=image_cases(64))
-def test_zoom_is_the_preset(call, preset, run, case, library_counter):
-    x, size = case
-    assert difference(run, preset, x, size, np.float64) <= BOUNDS[preset], f"{call} {x.shape} -> {size}"
-    library_counter("scipy")
-
-
-@pytest.mark.parametrize("call,preset,run", CALLS, ids=IDS)
-@pytest.mark.parametrize("shapes", EXTREME, ids=str)
-def test_extreme_ratios(call, preset, run, shapes):
-    shape, size = shapes
-    assert difference(run, preset, extreme_image(shape), size, np.float64) <= BOUNDS[preset]
-
+test_every_call_has_a_bound, test_zoom_is_the_preset, test_extreme_ratios = preset_suite(
+    CALLS, BOUNDS, "scipy", np.float64)
 
 def test_the_border_matters():
     """The constant border gives 0 where the source lies outside the input; mirror interpolates there:
     the two presets differ (so each test can fail)."""
     x = extreme_image((4, 4))
     runs = {call: run for call, _, run in CALLS}
-    assert difference(runs[IDS[0]], "skimage_linear", x, (6, 6), np.float64) > 0.1
-    assert difference(runs[IDS[1]], "skimage_cubic", x, (6, 6), np.float64) > 0.1
+    assert difference(runs[CALLS[0][0]], "skimage_linear", x, (6, 6), np.float64) > 0.1
+    assert difference(runs[CALLS[1][0]], "skimage_cubic", x, (6, 6), np.float64) > 0.1

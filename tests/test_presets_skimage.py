@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
 
-from beside_cases import EXTREME, difference, extreme_image
+from beside_cases import difference, extreme_image, preset_suite
 from consistent_resize import axis_table, resize
 from consistent_resize.presets import EXTENSION_PRESETS
-from preset_cases import image_cases
 
 pytest.importorskip("skimage.transform", reason="scikit-image is not installed (the numpy-2 leg, .venv-modern, has it)")
 from consistent_resize_tools.libraries._skimage_calls import CALLS, sk_resize  # noqa: E402
@@ -33,29 +31,8 @@ BOUNDS = {
     "skimage_linear_antialias": 1e-14,  # [5.6e-16]
     "skimage_cubic_antialias": 1e-14,  # [1.7e-15]
 }
-IDS = [call for call, _, _ in CALLS]
-counted = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-
-
-def test_every_call_has_a_bound():
-    assert sorted({preset for _, preset, _ in CALLS}) == sorted(BOUNDS)
-
-
-@pytest.mark.parametrize("call,preset,run", CALLS, ids=IDS)
-@counted
-@given(case=image_cases(64))
-def test_resize_is_the_preset(call, preset, run, case, library_counter):
-    x, size = case
-    assert difference(run, preset, x, size, np.float64) <= BOUNDS[preset], f"{call} {x.shape} -> {size}"
-    library_counter("skimage")
-
-
-@pytest.mark.parametrize("call,preset,run", CALLS, ids=IDS)
-@pytest.mark.parametrize("shapes", EXTREME, ids=str)
-def test_extreme_ratios(call, preset, run, shapes):
-    shape, size = shapes
-    assert difference(run, preset, extreme_image(shape), size, np.float64) <= BOUNDS[preset]
-
+test_every_call_has_a_bound, test_resize_is_the_preset, test_extreme_ratios = preset_suite(
+    CALLS, BOUNDS, "skimage", np.float64)
 
 def test_nearest_ties_follow_float64(library_counter):
     """Where float32 coordinates (``pytorch_nearest_exact``'s) pick another pixel, scikit-image picks ours."""

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
 
-from beside_cases import EXTREME, difference as beside_difference, extreme_image
+from beside_cases import difference as beside_difference, extreme_image, preset_suite
 from consistent_resize import PRESETS, resize
-from preset_cases import image_cases
 from torchvision_import import import_torchvision
 
 try:
@@ -32,7 +30,6 @@ BOUNDS = {
     "pytorch_nearest_exact": 0,
     "pytorch_lanczos_antialias": 1e-5,
 }
-IDS = [call for call, _, _ in CALLS]
 
 
 def difference(run, preset, x, size):
@@ -47,30 +44,13 @@ def difference(run, preset, x, size):
         want = np.repeat(want[:1], size[0], axis=0)
         return float(np.abs(run(x, size) - want).max() / max(np.abs(x).max(), 1e-300))
     return beside_difference(run, preset, x, size)
-counted = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 
-def test_every_call_has_a_bound():
-    assert sorted({preset for _, preset, _ in CALLS}) == sorted(BOUNDS)
+test_every_call_has_a_bound, test_resize_is_the_preset, test_extreme_ratios = preset_suite(
+    CALLS, BOUNDS, "torchvision", measure=difference)
 
 
-@pytest.mark.parametrize("call,preset,run", CALLS, ids=IDS)
-@counted
-@given(case=image_cases(64))
-def test_resize_is_the_preset(call, preset, run, case, library_counter):
-    x, size = case
-    assert difference(run, preset, x, size) <= BOUNDS[preset], f"{call} {x.shape} -> {size}"
-    library_counter("torchvision")
-
-
-@pytest.mark.parametrize("call,preset,run", CALLS, ids=IDS)
-@pytest.mark.parametrize("shapes", EXTREME, ids=str)
-def test_extreme_ratios(call, preset, run, shapes):
-    shape, size = shapes
-    assert difference(run, preset, extreme_image(shape), size) <= BOUNDS[preset]
-
-
-@pytest.mark.parametrize("call,preset,run", CALLS, ids=IDS)
+@pytest.mark.parametrize("call,preset,run", CALLS, ids=[call for call, _, _ in CALLS])
 def test_same_size_returns_the_image(call, preset, run):
     x = extreme_image((5, 7)).astype(np.float32)
     assert np.array_equal(run(x, (5, 7)), x.astype(np.float64))
