@@ -58,7 +58,8 @@ within ``1e-6`` of ``k + 1/2`` as the tie ``k + 1/2`` (a float32 quotient that m
 an ulp still rounds as the half): the coordinate is snapped to ``k + 1/2`` there.
 
 ``float32_separable`` follows PyTorch's ``F.interpolate(..., antialias=True)`` on the CPU (bilinear, bicubic
-and lanczos: ``HelperInterpLinear``/``Cubic``/``Lanczos`` in ``aten/src/ATen/native/cpu/UpSampleKernel.cpp``): without ``antialias`` it is ``float32_multiply``. Under
+and lanczos: ``HelperInterpLinear``/``Cubic``/``Lanczos`` in ``aten/src/ATen/native/cpu/UpSampleKernel.cpp``):
+without ``antialias`` it is ``float32_multiply``. Under
 ``antialias``, (1) ``separable_upsample_generic_Nd_kernel_impl`` resizes only the axes whose length changes,
 so an axis with ``out == in`` is copied unchanged whatever its scale (``tables.axis_table``); (2)
 ``HelperInterpBase::_compute_indices_min_size_weights_aa`` places every kernel at the pixel centre
