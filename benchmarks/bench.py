@@ -346,6 +346,15 @@ def main(argv=None) -> int:
         results["converted"] = (bench_convert.measure(repeats=3, warmup=1, side=64, batches=(1,)) if args.quick
                                 else bench_convert.measure(repeats=args.repeats, warmup=args.warmup))
         print("\n" + bench_convert.report(results["converted"]))
+    if args.device == "cpu" and {"torch", "tf"} & set(results["frameworks"]):
+        from benchmarks import bench_inference  # deployment shapes, batch 1 (issue 18, item 4)
+
+        print("inference rows: timing", file=sys.stderr, flush=True)
+        frameworks = tuple(row for row, framework in (("torch", "torch"), ("tflite", "tf"))
+                           if framework in results["frameworks"])
+        results["inference"] = (bench_inference.measure(3, 1, sides=(16,), frameworks=frameworks) if args.quick
+                                else bench_inference.measure(args.repeats, args.warmup, frameworks=frameworks))
+        print("\n" + bench_inference.report(results["inference"]))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=1)

@@ -51,6 +51,12 @@ def test_bench_quick_torch_with_memory(tmp_path):
     _check_rows(result, "torch")
     for row in result["converted"]:  # the converted-model rows (issue 18): measured, or skipped with why
         assert row.get("skipped") or row["ratio"] == pytest.approx(row["converted_ms"] / row["original_ms"])
+    inference = [row for row in result["inference"] if row["framework"] == "torch"]
+    assert {row["dtype"] for row in inference} == {"float32", "bfloat16", "float16"}  # issue 18, item 4
+    for row in inference:  # the same spec as F.interpolate: equal to float32 rounding (or skipped with why)
+        assert row.get("skipped") or (row["ours_ms"] > 0 and row["native_ms"] > 0)
+        if row["dtype"] == "float32":
+            assert row["max_abs_diff"] < 1e-5, row
     if result["memory_method"] and result["rows"][0]["mem_bytes"]:
         for r in result["rows"]:
             for call in ("ours_fwd", "ours_fb", f"native_fwd:{r['layout']}", f"native_fb:{r['layout']}"):
