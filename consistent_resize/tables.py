@@ -165,11 +165,15 @@ def _area_two_tap_taps(coords: np.ndarray, in_size: int, out_size: int, scale: f
     return index, weight
 
 
-def _first_tap(spec: ResizeSpec, kernel, sa: float) -> int:
-    """``i0 = floor(-S / sa) + 1``, one less for box (closed at ``+S``) and where the argument is rounded to
-    float32: the taps of an output are ``b + i0 .. b + 1 - i0``."""
+def _window(spec: ResizeSpec, in_size: int, out_size: int, scale: float | None):
+    """``(kernel, sa, i0)`` of an axis: the kernel, its stretch ``sa`` and ``i0 = floor(-S / sa) + 1`` (one
+    less for box, closed at ``+S``, and where the argument is rounded to float32): the taps of an output are
+    ``b + i0 .. b + 1 - i0``."""
+    effective_scale = float(scale) if scale is not None else out_size / in_size
+    kernel = kernel_for(spec, effective_scale)
+    sa = stretch(spec, in_size, out_size, scale) if spec.antialias and not kernel.scaled else 1.0
     wider = int(kernel.closed or spec.coordinate_arithmetic == "float32_reciprocal")
-    return math.floor(-kernel.support / sa) + 1 - wider
+    return kernel, sa, math.floor(-kernel.support / sa) + 1 - wider
 
 
 def reference_window_moves(spec: ResizeSpec, in_size: int, out_size: int, scale: float | None = None,
@@ -182,21 +186,12 @@ def reference_window_moves(spec: ResizeSpec, in_size: int, out_size: int, scale:
     if spec.cubic_table_size or (in_size == out_size and copies_kept_lengths(spec)):
         return False
     coords = source_coordinates(spec, in_size, out_size, scale, roi)
-    if spec.mode == "nearest":
-        pad = 1
-    else:
-        effective_scale = float(scale) if scale is not None else out_size / in_size
-        kernel = kernel_for(spec, effective_scale)
-        sa = stretch(spec, in_size, out_size, scale) if spec.antialias and not kernel.scaled else 1.0
-        pad = 1 - _first_tap(spec, kernel, sa)
+    pad = 1 if spec.mode == "nearest" else 1 - _window(spec, in_size, out_size, scale)[2]
     return bool(np.any(_reference_window_shift(coords, pad) != 0))
 
 
 def _kernel_taps(spec: ResizeSpec, coords: np.ndarray, in_size: int, out_size: int, scale: float | None):
-    effective_scale = float(scale) if scale is not None else out_size / in_size
-    kernel = kernel_for(spec, effective_scale)
-    sa = stretch(spec, in_size, out_size, scale) if spec.antialias and not kernel.scaled else 1.0
-    i0 = _first_tap(spec, kernel, sa)
+    kernel, sa, i0 = _window(spec, in_size, out_size, scale)
     base = np.ceil(coords) - 1
     index = base[:, None] + np.arange(i0, 2 - i0)[None, :]
     weight = kernel.function(kernel_arguments(spec, index - coords[:, None], sa))

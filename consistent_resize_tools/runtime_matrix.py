@@ -276,6 +276,24 @@ np.save("y.npy", it.get_tensor(it.get_output_details()[0]["index"]).transpose(0,
 """
 
 
+def tflite_ops(data: bytes) -> List[tuple]:
+    """The operators of a ``.tflite`` flatbuffer, in order: ``(name, align_corners, half_pixel_centers)`` for
+    the resize builtins, ``(name,)`` for every other (read with ``ai_edge_litert``'s schema)."""
+    from ai_edge_litert import schema_py_generated as schema
+
+    model = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(data, 0))
+    names = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
+    ops = []
+    for graph in model.subgraphs:
+        for op in graph.operators:
+            code = model.operatorCodes[op.opcodeIndex]
+            name = names.get(max(code.builtinCode, code.deprecatedBuiltinCode), str(code.builtinCode))
+            options = op.builtinOptions
+            ops.append((name, bool(options.alignCorners), bool(options.halfPixelCenters))
+                       if name in ("RESIZE_BILINEAR", "RESIZE_NEAREST_NEIGHBOR") else (name,))
+    return ops
+
+
 def _converter(code: str) -> Callable:
     def run(data: bytes, x: np.ndarray) -> np.ndarray:
         return _in_subprocess(code, data, x)

@@ -163,22 +163,12 @@ def _litert_torch_convert(module, inputs, path):
     import io
 
     import litert_torch
-    from ai_edge_litert import schema_py_generated as schema
     from ai_edge_litert.interpreter import Interpreter
 
     with contextlib.redirect_stdout(io.StringIO()):
         litert_torch.convert(module.eval(), tuple(inputs)).export(str(path))
     data = path.read_bytes()
-    model = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(data, 0))
-    names = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
-    ops = []
-    for graph in model.subgraphs:
-        for op in graph.operators:
-            code = model.operatorCodes[op.opcodeIndex]
-            name = names.get(max(code.builtinCode, code.deprecatedBuiltinCode))
-            options = op.builtinOptions
-            ops.append((name, bool(options.alignCorners), bool(options.halfPixelCenters))
-                       if name in ("RESIZE_BILINEAR", "RESIZE_NEAREST_NEIGHBOR") else (name,))
+    ops = rm.tflite_ops(data)
     runner = Interpreter(model_content=data).get_signature_runner()
 
     def run(*xs):

@@ -421,11 +421,9 @@ def test_real_model_kept_retargeted_and_exported(name, real_models, tmp_path, li
 def test_readme_convert_section(tmp_path, monkeypatch, capsys):
     """The README's "Convert an existing model" snippet runs; the table it shows is what it prints; the
     kept model equals the original, the ported one exports and passes audit --expect chainer."""
-    import pathlib
+    from readme_snippets import shown_output, snippet
 
-    readme = (pathlib.Path(__file__).resolve().parents[1] / "README.md").read_text()
-    section = readme.split("## Convert an existing model", 1)[1].split("\n## ", 1)[0]
-    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    code = snippet("Convert an existing model", "PyTorch")
     from torchvision_import import import_torchvision
 
     try:
@@ -437,8 +435,7 @@ def test_readme_convert_section(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     namespace: dict = {}
     exec(compile(code, "README.md", "exec"), namespace)
-    shown = [line[2:] for line in code.splitlines() if line.startswith("# ")]
-    assert capsys.readouterr().out.splitlines() == shown
+    assert capsys.readouterr().out.splitlines() == shown_output(code)
     model, x = namespace["model"], namespace["x"]
     with torch.no_grad():
         torch.testing.assert_close(namespace["kept"](x)["out"], model(x)["out"], rtol=1e-5, atol=1e-6)

@@ -48,20 +48,11 @@ def calls():
 
 
 def tflite_ops(data: bytes) -> list[str]:
-    from ai_edge_litert import schema_py_generated as schema
+    """``runtime_matrix.tflite_ops`` as names, the resize builtins with their flags."""
+    from consistent_resize_tools.runtime_matrix import tflite_ops as ops
 
-    model = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(data, 0))
-    names = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
-    ops = []
-    for graph in model.subgraphs:
-        for op in graph.operators:
-            code = model.operatorCodes[op.opcodeIndex]
-            name = names.get(max(code.builtinCode, code.deprecatedBuiltinCode), str(code.builtinCode))
-            if name.startswith("RESIZE"):
-                o = op.builtinOptions
-                name += f"(align_corners={int(o.alignCorners)}, half_pixel_centers={int(o.halfPixelCenters)})"
-            ops.append(name)
-    return ops
+    return [op[0] if len(op) == 1 else f"{op[0]}(align_corners={int(op[1])}, half_pixel_centers={int(op[2])})"
+            for op in ops(data)]
 
 
 def summary(ops) -> str:
